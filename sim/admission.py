@@ -1,0 +1,108 @@
+"""Arrival: admission to camps and host communities up to capacity, and the border.
+
+Camps admit arrivals until full, in a random order each day; host communities (kin, rented
+rooms, unfinished buildings) likewise up to their host capacity. Whoever does not fit stays at
+the place in the open (informal shelter) - never silently over capacity - and may move on
+later. At a border crossing the day's policy decides: ``open`` lets everyone through,
+``quota`` lets people through in order of arrival up to the day's quota, ``closed`` lets no
+one through and people wait at the border (the 2018-20 reality: a sealed border wall).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.geography import Geography
+from sim.movement import grouped_fits
+from sim.population import Households, Status
+from sim.scenario import Scenario
+
+CLOSED, QUOTA, OPEN = 0, 1, 2
+
+
+@dataclass(frozen=True, eq=False)
+class BorderTimeline:
+    status: np.ndarray                 # [day, loc] CLOSED / QUOTA / OPEN (crossings only)
+    quota_people_per_day: np.ndarray   # [day, loc]; inf when open, 0 when closed
+
+
+def build_border_timeline(scenario: Scenario, geo: Geography) -> BorderTimeline:
+    n_days = scenario.days
+    status = np.full((n_days, geo.n_locations), CLOSED, dtype=np.int8)
+    quota = np.zeros((n_days, geo.n_locations))
+    code = {"closed": CLOSED, "quota": QUOTA, "open": OPEN}
+    for i in np.flatnonzero(geo.kind == "crossing"):
+        phases = scenario.border.crossings.get(geo.names[i], scenario.border.default)
+        for k, p in enumerate(phases):
+            end = phases[k + 1].day if k + 1 < len(phases) else n_days
+            span = slice(min(p.day, n_days), min(end, n_days))
+            status[span, i] = code[p.status]
+            quota[span, i] = {CLOSED: 0.0, QUOTA: p.quota_people_per_day or 0.0,
+                              OPEN: np.inf}[code[p.status]]
+    return BorderTimeline(status=status, quota_people_per_day=quota)
+
+
+def occupancy(hh: Households, geo: Geography) -> tuple[np.ndarray, np.ndarray]:
+    """People occupying camp places and host places per location right now.
+
+    Day-0 residents of camp clusters occupy camp places (they are counted against capacity).
+    """
+    n = geo.n_locations
+    camp_node = geo.kind[hh.location] == "camp"
+    in_camp = (hh.status == Status.CAMP) | ((hh.status == Status.HOME) & camp_node)
+    camp = np.bincount(hh.location[in_camp], weights=hh.size[in_camp], minlength=n)
+    host_mask = hh.status == Status.HOST
+    host = np.bincount(hh.location[host_mask], weights=hh.size[host_mask], minlength=n)
+    return camp, host
+
+
+def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np.ndarray,
+          host_capacity: np.ndarray, border: BorderTimeline, day: int,
+          rng: np.random.Generator) -> np.ndarray:
+    """Settle today's arrivals; returns people who crossed the border per location today."""
+    n = geo.n_locations
+    crossed_people = np.zeros(n)
+    is_crossing = geo.kind == "crossing"
+
+    hh.location[arrived] = hh.destination[arrived]
+    hh.destination[arrived] = -1
+    hh.arrival_day[arrived] = day
+    at_crossing = arrived[is_crossing[hh.location[arrived]]]
+    settle = arrived[~is_crossing[hh.location[arrived]]]
+    hh.status[at_crossing] = Status.BORDER
+
+    # Border: everyone waiting at a crossing (old and new) queues in order of arrival.
+    queue = np.flatnonzero(hh.status == Status.BORDER)
+    if len(queue):
+        where = hh.location[queue].astype(np.int64)
+        order_key = hh.arrival_day[queue] + rng.random(len(queue))
+        fits = grouped_fits(where, hh.size[queue], order_key, border.quota_people_per_day[day])
+        through = queue[fits]
+        hh.status[through] = Status.CROSSED
+        crossed_people = np.bincount(hh.location[through], weights=hh.size[through], minlength=n)
+
+    if len(settle) == 0:
+        return crossed_people
+    camp_occ, host_occ = occupancy(hh, geo)
+    camp_free = np.maximum(camp_capacity - camp_occ, 0.0)
+    host_free = np.maximum(host_capacity - host_occ, 0.0)
+    where = hh.location[settle].astype(np.int64)
+    priority = rng.random(len(settle))
+    camp_first = geo.kind[where] == "camp"
+    remaining = np.ones(len(settle), dtype=bool)
+    for first_pass in (True, False):
+        for use_camp in (True, False):
+            pick = remaining & (camp_first == use_camp if first_pass else camp_first != use_camp)
+            if not pick.any():
+                continue
+            free = camp_free if use_camp else host_free
+            sel = np.flatnonzero(pick)
+            fits = grouped_fits(where[sel], hh.size[settle[sel]], priority[sel], free)
+            ok = sel[fits]
+            np.subtract.at(free, where[ok], hh.size[settle[ok]])
+            hh.status[settle[ok]] = Status.CAMP if use_camp else Status.HOST
+            remaining[ok] = False
+    hh.status[settle[remaining]] = Status.OPEN
+    return crossed_people

@@ -1,0 +1,123 @@
+"""Household decisions: whether to flee today, and where to go.
+
+Decision to flee (a daily hazard, so the chance compounds over days under fire)::
+
+    perceived = danger ** (2 - information)
+    hazard    = (base_rate + flee_propensity * (perceived + w_front * exp(-d_front / scale)))
+                * (1 + social_weight * share_of_neighbours_gone)
+                * 2 (1 - risk_tolerance) * vehicle_factor * prior_displacement_factor
+    P(flee today) = 1 - exp(-hazard)
+
+Why these terms: surveys of Syrian IDPs name direct shelling/air strikes and the approach of
+the front as the main triggers, and families often leave when neighbours do; families that
+were displaced before have fewer assets tying them (REACH/CCCM NW Syria rapid assessments,
+see docs/model.md). Poorly informed households underreact to moderate danger (exponent
+2 - information > 1) but not to severe danger (danger near 1 is perceived as near 1).
+
+Destination choice is a multinomial logit (Gumbel-max sampling) over reachable, safe places:
+utility falls with route length and danger and crowding (known to informed households only),
+rises with distance from the front and with a preference for the kind of place; a closed
+crossing repels households that know it is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario import BehaviourConfig
+
+CHOICE_CHUNK_ROWS = 50_000
+
+
+def flee_hazard_per_day(
+    danger: np.ndarray,
+    front_distance_km: np.ndarray,
+    departed_share: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    already_displaced: np.ndarray,
+    b: BehaviourConfig,
+) -> np.ndarray:
+    """Daily flight hazard (1/day) per household; all inputs are per-household arrays."""
+    perceived = np.power(danger, 2.0 - information)
+    proximity = np.exp(-front_distance_km / b.front_proximity_scale_km)
+    pressure = b.base_flee_rate_per_day + b.flee_propensity * (
+        perceived + b.front_proximity_weight * proximity
+    )
+    trait = (
+        2.0 * (1.0 - risk_tolerance)
+        * np.where(has_vehicle, 1.0, b.no_vehicle_factor)
+        * np.where(already_displaced, b.prior_displacement_factor, 1.0)
+    )
+    return pressure * (1.0 + b.social_weight * departed_share) * trait
+
+
+def flee_probability(*args, **kwargs) -> np.ndarray:
+    return -np.expm1(-flee_hazard_per_day(*args, **kwargs))
+
+
+def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One independent draw per household per day."""
+    return rng.random(len(probability)) < probability
+
+
+@dataclass(frozen=True, eq=False)
+class DestinationContext:
+    """What a household can know about each location today (arrays over locations)."""
+
+    route_cost_km: np.ndarray      # [from, to] safest-route cost, inf if unreachable
+    danger: np.ndarray             # [loc]
+    front_distance_km: np.ndarray  # [loc]
+    crowding: np.ndarray           # [loc] occupants / capacity (0 = empty, 1 = full)
+    kind_preference: np.ndarray    # [loc] utility of the kind of place
+    closed_crossing: np.ndarray    # [loc] bool: a crossing closed today
+    eligible: np.ndarray           # [loc] bool: can be chosen at all today
+
+
+def destination_utility(
+    location: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    ctx: DestinationContext,
+    b: BehaviourConfig,
+) -> np.ndarray:
+    """Deterministic utility [household, location]; -inf where a place cannot be chosen."""
+    cost = ctx.route_cost_km[location]
+    distance_weight = np.where(has_vehicle, 0.5, 1.0)[:, None] * b.distance_weight_per_100km
+    u = (
+        ctx.kind_preference[None, :]
+        - distance_weight * cost / 100.0
+        - b.safety_weight * (1.5 - risk_tolerance)[:, None] * ctx.danger[None, :]
+        + b.front_distance_weight_per_100km * np.minimum(ctx.front_distance_km, 150.0)[None, :] / 100.0
+        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding, 3.0)[None, :]
+        - b.closed_border_penalty * information[:, None] * ctx.closed_crossing[None, :]
+    )
+    blocked = ~ctx.eligible[None, :] | ~np.isfinite(cost)
+    blocked |= np.arange(len(ctx.eligible))[None, :] == location[:, None]
+    return np.where(blocked, -np.inf, u)
+
+
+def choose_destinations(
+    location: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    ctx: DestinationContext,
+    b: BehaviourConfig,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Sample each household's destination (Gumbel-max = multinomial logit); -1 if none."""
+    out = np.full(len(location), -1, dtype=np.int64)
+    for start in range(0, len(location), CHOICE_CHUNK_ROWS):
+        sl = slice(start, start + CHOICE_CHUNK_ROWS)
+        u = destination_utility(location[sl], risk_tolerance[sl], information[sl],
+                                has_vehicle[sl], ctx, b)
+        u = u + rng.gumbel(size=u.shape)
+        best = np.argmax(u, axis=1)
+        ok = np.isfinite(u[np.arange(len(best)), best])
+        out[sl] = np.where(ok, best, -1)
+    return out

@@ -1,0 +1,207 @@
+"""DisplacementModel: the daily step, in the order of docs/model.md (Process overview).
+
+    update_danger -> plan_routes -> decide_to_flee -> choose_destinations -> move -> admit -> record
+
+Locations (towns, camps, crossings, external areas) are Mesa ``FixedAgent``s on a
+``mesa.discrete_space.Network`` built from the road graph; each owns its danger, control,
+capacity and head-counts. Households are agents too, held as rows of NumPy arrays
+(:mod:`sim.population`) because 455,000 Python objects are far too slow for a daily step.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+from mesa.discrete_space import FixedAgent, Network
+
+from sim import admission, behaviour, movement, routing
+from sim.conflict import ConflictTimeline, build_timeline
+from sim.geography import Geography, load_geography
+from sim.population import Households, Status, synthesise
+from sim.recorder import Recorder
+from sim.scenario import Scenario
+
+SHELTERED = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
+
+
+class Location(FixedAgent):
+    """A place on the road graph that owns danger, capacity and head-counts."""
+
+    def __init__(self, model: "DisplacementModel", cell, index: int):
+        super().__init__(model)
+        self.cell = cell
+        geo = model.geography
+        self.index = index
+        self.name = geo.names[index]
+        self.kind = str(geo.kind[index])
+        self.camp_capacity_people = float(model.camp_capacity[index])
+        self.host_capacity_people = float(model.host_capacity[index])
+        self.danger = 0.0
+        self.government = bool(geo.control_2019[index] == "government")
+        self.captured_day: int | None = None
+        self.people_present = 0
+        self.displaced_present = 0
+
+
+class DisplacementModel(mesa.Model):
+    """Households fleeing an offensive across the road graph of one region."""
+
+    def __init__(self, scenario: Scenario, geography: Geography | None = None,
+                 rng: int | None = None):
+        seed = scenario.seed if rng is None else rng
+        super().__init__(rng=seed)
+        self.seed = int(seed)
+        self.scenario = scenario
+        self.geography = geography or load_geography(scenario.region)
+        geo = self.geography
+        cap = scenario.capacity
+        self.camp_capacity = geo.camp_capacity_people * cap.camp_capacity_scale
+        for name, people in cap.camp_capacity_people.items():
+            self.camp_capacity[geo.index(name)] = people
+        self.host_capacity = geo.host_capacity_people * cap.host_capacity_scale
+        self.road_capacity = geo.edge_capacity_people_per_day * scenario.movement.road_capacity_scale
+
+        self.conflict: ConflictTimeline = build_timeline(scenario, geo)
+        self.border = admission.build_border_timeline(scenario, geo)
+        self.households: Households = synthesise(scenario, geo, self.rng)
+        self.initial_people = self.households.people
+        self.initial_residents = np.bincount(self.households.home, weights=self.households.size,
+                                             minlength=geo.n_locations)
+
+        self.space = Network(geo.graph(), random=self.random)
+        self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
+        self.kind_preference = self._kind_preference()
+        self.day = -1
+        self.routes: routing.Routes | None = None
+        self.recorder = Recorder(self)
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "displaced_people": lambda m: m.recorder.displaced_now,
+            "in_transit_people": lambda m: m.recorder.in_transit_now,
+            "crossed_border_people": lambda m: m.recorder.crossed_now,
+        })
+
+    # ----------------------------------------------------------------- schedule
+    def step(self) -> None:
+        self.day = self.steps - 1
+        self.update_danger()
+        self.plan_routes()
+        fleeing = self.decide_to_flee()
+        self.choose_destinations(fleeing)
+        arrived, flow = self.move()
+        crossed = self.admit(arrived)
+        self.record(flow, crossed)
+        if self.day + 1 >= self.scenario.days:
+            self.running = False
+
+    def run(self) -> None:
+        while self.running:
+            self.step()
+
+    # ----------------------------------------------------------------- sub-steps
+    def update_danger(self) -> None:
+        """Read today's row of the offensive timeline into the Location agents."""
+        t, c = self.day, self.conflict
+        for loc in self.locations:
+            loc.danger = float(c.danger[t, loc.index])
+            gov = bool(c.government[t, loc.index])
+            if gov and not loc.government and loc.captured_day is None:
+                loc.captured_day = t
+            loc.government = gov
+
+    def plan_routes(self) -> None:
+        t, c = self.day, self.conflict
+        self.routes = routing.plan_routes(self.geography, c.government[t], c.road_cut[t],
+                                          c.danger[t], self.scenario.movement.danger_route_penalty)
+
+    def decide_to_flee(self) -> np.ndarray:
+        """Households at home or in shelter decide, under today's danger, whether to flee."""
+        hh, t, c = self.households, self.day, self.conflict
+        stationary = np.flatnonzero((hh.status == Status.HOME) | np.isin(hh.status, SHELTERED))
+        where = hh.location[stationary]
+        at_home = np.bincount(hh.home[hh.status == Status.HOME],
+                              weights=hh.size[hh.status == Status.HOME],
+                              minlength=self.geography.n_locations)
+        departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
+                                   out=np.zeros_like(at_home), where=self.initial_residents > 0)
+        p = behaviour.flee_probability(
+            c.danger[t][where], c.front_distance_km[t][where], departed_share[where],
+            hh.risk_tolerance[stationary], hh.information[stationary],
+            hh.has_vehicle[stationary], hh.already_displaced[stationary], self.scenario.behaviour)
+        return stationary[behaviour.decide_to_flee(p, self.rng)]
+
+    def choose_destinations(self, fleeing: np.ndarray) -> None:
+        """Fleeing households, and those moving on, pick a destination and set off."""
+        hh, b, t = self.households, self.scenario.behaviour, self.day
+        rng = self.rng
+        open_air = np.flatnonzero(hh.status == Status.OPEN)
+        moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
+        waiting = np.flatnonzero(hh.status == Status.BORDER)
+        closed_here = self.border.status[t][hh.location[waiting]] == admission.CLOSED
+        giving_up = waiting[closed_here & (rng.random(len(waiting)) < b.border_give_up_per_day)]
+        ctx = self._destination_context()
+        in_transit = np.flatnonzero(hh.status == Status.TRANSIT)
+        lost = in_transit[~ctx.eligible[hh.destination[in_transit]]
+                          | ~np.isfinite(self.routes.cost_km[hh.location[in_transit],
+                                                             hh.destination[in_transit]])]
+        movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
+        if len(movers) == 0:
+            self.recorder.note_departures(movers, movers, movers)
+            return
+        dest = behaviour.choose_destinations(hh.location[movers], hh.risk_tolerance[movers],
+                                             hh.information[movers], hh.has_vehicle[movers],
+                                             ctx, b, rng)
+        go = movers[dest >= 0]
+        # Households already on the road just change destination; others leave today.
+        leaving = go[hh.status[go] != Status.TRANSIT]
+        flights = np.intersect1d(leaving, fleeing, assume_unique=True)
+        first = flights[hh.displaced_day[flights] < 0]
+        hh.destination[go] = dest[dest >= 0]
+        hh.status[leaving] = Status.TRANSIT
+        hh.next_node[leaving] = -1
+        hh.progress_km[leaving] = 0.0
+        hh.displaced_day[first] = t
+        hh.times_displaced[flights] += 1
+        self.recorder.note_departures(leaving, flights, first)
+
+    def move(self) -> tuple[np.ndarray, np.ndarray]:
+        m = self.scenario.movement
+        res = movement.travel(self.households, self.routes, self.geography, self.road_capacity,
+                              m.vehicle_speed_km_per_day, m.foot_speed_km_per_day, self.rng)
+        stuck = res.stuck
+        if len(stuck):  # no route today: wait where they are and choose again tomorrow
+            self.households.destination[stuck] = self.households.location[stuck]
+        return res.arrived, res.flow_people
+
+    def admit(self, arrived: np.ndarray) -> np.ndarray:
+        return admission.admit(self.households, arrived, self.geography, self.camp_capacity,
+                               self.host_capacity, self.border, self.day, self.rng)
+
+    def record(self, flow: np.ndarray, crossed: np.ndarray) -> None:
+        self.recorder.record(self.day, flow, crossed)
+        self.datacollector.collect(self)
+
+    # ----------------------------------------------------------------- helpers
+    def _kind_preference(self) -> np.ndarray:
+        b, geo = self.scenario.behaviour, self.geography
+        pref = np.full(geo.n_locations, b.host_preference)
+        pref[geo.kind == "camp"] = b.camp_preference
+        pref[geo.kind == "crossing"] = b.border_preference
+        pref[(geo.kind == "external") & (geo.control_2019 == "turkish_backed")] = \
+            b.northern_aleppo_preference
+        return pref
+
+    def _destination_context(self) -> behaviour.DestinationContext:
+        t, c, geo, b = self.day, self.conflict, self.geography, self.scenario.behaviour
+        camp_occ, host_occ = admission.occupancy(self.households, geo)
+        capacity = self.camp_capacity + self.host_capacity
+        crowding = np.divide(camp_occ + host_occ, capacity, out=np.full(geo.n_locations, 3.0),
+                             where=capacity > 0)
+        is_crossing = geo.kind == "crossing"
+        closed = is_crossing & (self.border.status[t] == admission.CLOSED)
+        crowding[is_crossing] = 0.0
+        eligible = (~c.government[t]) & (c.danger[t] <= b.max_destination_danger)
+        eligible &= (capacity > 0) | is_crossing
+        return behaviour.DestinationContext(
+            route_cost_km=self.routes.cost_km, danger=c.danger[t],
+            front_distance_km=c.front_distance_km[t], crowding=crowding,
+            kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible)

@@ -1,0 +1,123 @@
+"""Travel along the road graph with speeds by mode and daily road capacity.
+
+Each day a household in transit has a travel budget (km/day: vehicle or on foot). It hops
+node to node along today's next-hop table; entering a road uses that road's daily capacity
+(people/day, shared by both directions), granted in a random order each day. A household
+that cannot get onto a full road waits at the node overnight; one whose budget runs out
+part-way spends the night on the road and continues tomorrow. If the road ahead is cut or the
+place ahead falls to the government side, it turns back to the node it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.geography import Geography
+from sim.population import Households, Status
+from sim.routing import Routes
+
+MAX_HOPS_PER_DAY = 64
+
+
+@dataclass
+class TravelResult:
+    arrived: np.ndarray        # household indices that reached their destination today
+    stuck: np.ndarray          # household indices with no route to their destination
+    flow_people: np.ndarray    # [edge] people who entered each road today
+
+
+def grouped_fits(group: np.ndarray, amount: np.ndarray, priority: np.ndarray,
+                 capacity: np.ndarray) -> np.ndarray:
+    """Which requests fit: within each group, in priority order, while the running total of
+    ``amount`` stays within ``capacity[group]``. Returns a bool mask in input order."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((priority, group))
+    g = group[order]
+    amt = amount[order].astype(np.float64)
+    csum = np.cumsum(amt)
+    start = np.ones(len(g), dtype=bool)
+    start[1:] = g[1:] != g[:-1]
+    base = np.maximum.accumulate(np.where(start, csum - amt, 0.0))
+    fits_sorted = (csum - base) <= capacity[g] + 1e-9
+    out = np.empty(len(g), dtype=bool)
+    out[order] = fits_sorted
+    return out
+
+
+def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_day: np.ndarray,
+           vehicle_speed_km_per_day: float, foot_speed_km_per_day: float,
+           rng: np.random.Generator) -> TravelResult:
+    idx = np.flatnonzero(hh.status == Status.TRANSIT)
+    flow = np.zeros(geo.n_edges)
+    if len(idx) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return TravelResult(empty, empty, flow)
+    cap_left = capacity_people_per_day.astype(np.float64).copy()
+    loc = hh.location[idx].astype(np.int64)
+    nxt = hh.next_node[idx].astype(np.int64)
+    prog = hh.progress_km[idx].astype(np.float64)
+    dest = hh.destination[idx].astype(np.int64)
+    size = hh.size[idx]
+    budget = np.where(hh.has_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
+    priority = rng.random(len(idx))
+    arrived = np.zeros(len(idx), dtype=bool)
+    stuck = np.zeros(len(idx), dtype=bool)
+    active = np.ones(len(idx), dtype=bool)
+    edge_of = geo.edge_matrix
+    length = geo.edge_length_km
+
+    for _ in range(MAX_HOPS_PER_DAY):
+        # Households on a road: turn back if it closed, else advance.
+        on_road = np.flatnonzero(active & (nxt >= 0))
+        if len(on_road):
+            e = edge_of[loc[on_road], nxt[on_road]]
+            forward = geo.edge_from[e] == loc[on_road]
+            open_now = np.where(forward, routes.usable[e, 0], routes.usable[e, 1])
+            back = on_road[~open_now]
+            nxt[back] = -1
+            prog[back] = 0.0
+            go = on_road[open_now]
+            remaining = length[e[open_now]] - prog[go]
+            done = budget[go] >= remaining
+            fin = go[done]
+            budget[fin] -= remaining[done]
+            loc[fin] = nxt[fin]
+            nxt[fin] = -1
+            prog[fin] = 0.0
+            part = go[~done]
+            prog[part] += budget[part]
+            budget[part] = 0.0
+            active[part] = False
+        # Households at a node: arrived, stuck, or ask for the next road.
+        at_node = np.flatnonzero(active & (nxt < 0))
+        if len(at_node) == 0:
+            break
+        here = loc[at_node] == dest[at_node]
+        arrived[at_node[here]] = True
+        active[at_node[here]] = False
+        need = at_node[~here]
+        hop = routes.next_hop[loc[need], dest[need]]
+        lost = need[hop < 0]
+        stuck[lost] = True
+        active[lost] = False
+        ask = need[hop >= 0]
+        hop = hop[hop >= 0]
+        if len(ask) == 0:
+            break
+        e = edge_of[loc[ask], hop]
+        fits = grouped_fits(e, size[ask], priority[ask], cap_left)
+        granted = ask[fits]
+        np.add.at(cap_left, e[fits], -size[granted])
+        np.add.at(flow, e[fits], size[granted])
+        nxt[granted] = hop[fits]
+        prog[granted] = 0.0
+        wait = ask[~fits]
+        active[wait] = False
+
+    hh.location[idx] = loc
+    hh.next_node[idx] = nxt
+    hh.progress_km[idx] = prog
+    return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow)

@@ -1,0 +1,322 @@
+"""The scenario schema: YAML in, a frozen, validated ``Scenario`` out.
+
+Everything a planner can change lives here, once, with its unit and default. Nothing deeper
+in the package reads raw dictionaries or re-checks values: validate at the edge, trust inside.
+Place names are checked against the geography (with close-match suggestions) in
+:func:`load_scenario`, so a run never starts with a typo in it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import InputError
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Day = Annotated[int, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PopulationConfig(_Strict):
+    """Who lives in the area at day 0. Shares are of people; see docs/model.md (Initialisation)."""
+
+    total_people: Annotated[int, Field(ge=1)] = 2_500_000
+    mean_household_size: Annotated[float, Field(ge=1.0, le=15.0)] = 5.5
+    children_share: Probability = 0.47
+    adult_women_share: Probability = 0.25
+    elderly_share: Probability = 0.06
+    vehicle_share: Probability = 0.30
+    risk_tolerance_mean: Probability = 0.5
+    information_mean: Probability = 0.6
+    people_by_place: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    """Optional override of the shipped 2019 population estimate for named places (people)."""
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> "PopulationConfig":
+        if self.children_share + self.adult_women_share + self.elderly_share > 1.0:
+            raise ValueError(
+                "children_share + adult_women_share + elderly_share must not exceed 1 "
+                "(adult men are the rest)"
+            )
+        return self
+
+
+class Axis(_Strict):
+    """An axis of advance: the front moves from ``start`` through ``via`` at a steady speed."""
+
+    name: str
+    start: str
+    via: tuple[str, ...] = Field(min_length=1)
+    start_day: Day = 0
+    speed_km_per_day: Positive = 1.0
+    width_km: Positive = 6.0
+    stop_day: Day | None = None
+
+
+class ControlChange(_Strict):
+    place: str
+    day: Day
+    to_side: Literal["government", "opposition"] = "government"
+
+
+class IntensityPoint(_Strict):
+    day: Day
+    level: Probability
+
+
+class Strike(_Strict):
+    """Air or artillery strikes on a place away from the front (danger level while active)."""
+
+    place: str
+    start_day: Day
+    end_day: Day
+    level: Probability
+
+
+class RoadClosure(_Strict):
+    from_place: str = Field(alias="from")
+    to_place: str = Field(alias="to")
+    start_day: Day = 0
+    end_day: Day | None = None
+
+
+class ConflictConfig(_Strict):
+    axes: tuple[Axis, ...] = ()
+    control_changes: tuple[ControlChange, ...] = ()
+    intensity: tuple[IntensityPoint, ...] = (IntensityPoint(day=0, level=1.0),)
+    ceasefire_day: Day | None = None
+    danger_decay_km: Positive = 10.0
+    front_memory_days: Annotated[int, Field(ge=1)] = 10
+    road_cut_km: NonNegative = 3.0
+    strikes: tuple[Strike, ...] = ()
+    road_closures: tuple[RoadClosure, ...] = ()
+
+
+class BorderPhase(_Strict):
+    day: Day = 0
+    status: Literal["closed", "quota", "open"]
+    quota_people_per_day: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _quota_needs_number(self) -> "BorderPhase":
+        if self.status == "quota" and self.quota_people_per_day is None:
+            raise ValueError("status 'quota' needs quota_people_per_day (people per day)")
+        return self
+
+
+class BorderConfig(_Strict):
+    """Crossing policy timelines. ``default`` applies to every crossing not listed."""
+
+    default: tuple[BorderPhase, ...] = (BorderPhase(day=0, status="closed"),)
+    crossings: dict[str, tuple[BorderPhase, ...]] = Field(default_factory=dict)
+
+
+class BehaviourConfig(_Strict):
+    """Decision parameters. Defaults are documented estimates (docs/model.md, Details)."""
+
+    flee_propensity: NonNegative = 1.2
+    """Daily flight hazard per unit of perceived danger (1/day)."""
+    base_flee_rate_per_day: NonNegative = 0.0
+    front_proximity_weight: NonNegative = 0.15
+    front_proximity_scale_km: Positive = 15.0
+    social_weight: NonNegative = 1.5
+    no_vehicle_factor: NonNegative = 0.85
+    prior_displacement_factor: NonNegative = 1.25
+    distance_weight_per_100km: NonNegative = 1.5
+    safety_weight: NonNegative = 4.0
+    front_distance_weight_per_100km: NonNegative = 2.0
+    crowding_weight: NonNegative = 2.0
+    camp_preference: float = 0.0
+    host_preference: float = 0.3
+    northern_aleppo_preference: float = -0.5
+    border_preference: float = 0.5
+    closed_border_penalty: NonNegative = 2.5
+    max_destination_danger: Probability = 0.25
+    border_give_up_per_day: Probability = 0.1
+    open_air_move_on_per_day: Probability = 0.15
+
+
+class MovementConfig(_Strict):
+    vehicle_speed_km_per_day: Positive = 80.0
+    foot_speed_km_per_day: Positive = 20.0
+    road_capacity_scale: NonNegative = 1.0
+    danger_route_penalty: NonNegative = 5.0
+
+
+class CapacityConfig(_Strict):
+    camp_capacity_scale: NonNegative = 1.0
+    host_capacity_scale: NonNegative = 1.0
+    camp_capacity_people: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+
+
+class Scenario(_Strict):
+    """A whole scenario: an offensive, a border policy and behaviour, as data."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$")]
+    title: str = ""
+    description: str = ""
+    region: str = "idlib"
+    start_date: date
+    days: Annotated[int, Field(ge=1, le=3650)] = 180
+    seed: Annotated[int, Field(ge=0)] = 0
+    population: PopulationConfig = PopulationConfig()
+    conflict: ConflictConfig = ConflictConfig()
+    border: BorderConfig = BorderConfig()
+    behaviour: BehaviourConfig = BehaviourConfig()
+    movement: MovementConfig = MovementConfig()
+    capacity: CapacityConfig = CapacityConfig()
+    source_path: str = Field(default="", exclude=True)
+    source_sha256: str = Field(default="", exclude=True)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def parse_scenario(data: object, where: str = "scenario") -> Scenario:
+    """Validate a mapping (from YAML) into a :class:`Scenario`, or raise one-line InputError."""
+    if not isinstance(data, dict):
+        raise InputError("the file must be a YAML mapping of scenario fields", where=where)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _friendly(exc, where) from None
+
+
+def load_scenario(path: str | Path, geography=None) -> Scenario:
+    """Read, validate and place-check a scenario YAML file.
+
+    ``geography`` defaults to the scenario's ``region`` shipped with the package.
+    """
+    path = Path(path)
+    where = str(path)
+    if not path.is_file():
+        raise InputError("file not found; give the path of a scenario YAML file (see scenarios/)",
+                         where=where)
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"malformed YAML{at}: {problem}; fix the syntax", where=where) from None
+    scenario = parse_scenario(data, where)
+    scenario = scenario.model_copy(
+        update={"source_path": str(path), "source_sha256": hashlib.sha256(raw).hexdigest()}
+    )
+    if geography is None:
+        from sim.geography import load_geography
+
+        geography = load_geography(scenario.region)
+    check_places(scenario, geography, where)
+    return scenario
+
+
+def _friendly(exc: ValidationError, where: str) -> InputError:
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    field = ".".join(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = list(parent.model_fields) if parent else []
+        hint = difflib.get_close_matches(loc[-1], known, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(known)}"
+        return InputError(f"unknown field; {fix}", where=where, field=field)
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    got = err.get("input")
+    shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
+    return InputError(f"{msg}{shown}; fix this value", where=where, field=field or None)
+
+
+def _model_at(loc: list[str]) -> type[BaseModel] | None:
+    """Walk the schema along a validation location to find the model that owns a field."""
+    model: type[BaseModel] | None = Scenario
+    for part in loc:
+        if model is None or part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def check_places(scenario: Scenario, geography, where: str = "scenario") -> None:
+    """Every place a scenario names must exist in the geography; suggest close matches."""
+    c = scenario.conflict
+
+    def need(name: str, field: str, allow_front_points: bool = False) -> None:
+        known = geography.names + (geography.front_point_names if allow_front_points else [])
+        if name in known:
+            return
+        hint = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        fix = f"did you mean {', '.join(repr(h) for h in hint)}?" if hint else \
+            "use a name from sim/data/<region>/locations.csv or front_points.csv"
+        raise InputError(f"unknown place {name!r}; {fix}", where=where, field=field)
+
+    for i, axis in enumerate(c.axes):
+        need(axis.start, f"conflict.axes.{i}.start", allow_front_points=True)
+        for j, place in enumerate(axis.via):
+            need(place, f"conflict.axes.{i}.via.{j}", allow_front_points=True)
+        if axis.stop_day is not None and axis.stop_day < axis.start_day:
+            raise InputError("stop_day is before start_day; make stop_day >= start_day",
+                             where=where, field=f"conflict.axes.{i}.stop_day")
+    for i, cc in enumerate(c.control_changes):
+        need(cc.place, f"conflict.control_changes.{i}.place")
+    for i, s in enumerate(c.strikes):
+        need(s.place, f"conflict.strikes.{i}.place")
+        if s.end_day < s.start_day:
+            raise InputError("end_day is before start_day", where=where,
+                             field=f"conflict.strikes.{i}.end_day")
+    for i, rc in enumerate(c.road_closures):
+        need(rc.from_place, f"conflict.road_closures.{i}.from")
+        need(rc.to_place, f"conflict.road_closures.{i}.to")
+        if geography.edge_index(rc.from_place, rc.to_place) is None:
+            raise InputError(
+                f"no road between {rc.from_place!r} and {rc.to_place!r}; close a road listed in "
+                "sim/data/<region>/roads.csv", where=where, field=f"conflict.road_closures.{i}")
+    for name in scenario.border.crossings:
+        need(name, f"border.crossings.{name}")
+        if geography.kind_of(name) != "crossing":
+            raise InputError(f"{name!r} is not a border crossing; crossings are: "
+                             f"{', '.join(geography.crossing_names)}",
+                             where=where, field=f"border.crossings.{name}")
+    for name in scenario.population.people_by_place:
+        need(name, f"population.people_by_place.{name}")
+    for name in scenario.capacity.camp_capacity_people:
+        need(name, f"capacity.camp_capacity_people.{name}")
+    for field, phases in [("border.default", scenario.border.default),
+                          *[(f"border.crossings.{k}", v) for k, v in scenario.border.crossings.items()]]:
+        days = [p.day for p in phases]
+        if not days or days[0] != 0 or days != sorted(days):
+            raise InputError("phases must start at day 0 and be in day order", where=where,
+                             field=field)
+    days = [p.day for p in c.intensity]
+    if days != sorted(days):
+        raise InputError("intensity points must be in day order", where=where,
+                         field="conflict.intensity")
