@@ -50,12 +50,10 @@ def occupancy(hh: Households, geo: Geography) -> tuple[np.ndarray, np.ndarray]:
     Day-0 residents of camp clusters occupy camp places (they are counted against capacity).
     """
     n = geo.n_locations
-    camp_node = geo.kind[hh.location] == "camp"
-    in_camp = (hh.status == Status.CAMP) | ((hh.status == Status.HOME) & camp_node)
-    camp = np.bincount(hh.location[in_camp], weights=hh.size[in_camp], minlength=n)
-    host_mask = hh.status == Status.HOST
-    host = np.bincount(hh.location[host_mask], weights=hh.size[host_mask], minlength=n)
-    return camp, host
+    key = hh.status.astype(np.int64) * n + hh.location
+    counts = np.bincount(key, weights=hh.size, minlength=len(Status) * n).reshape(len(Status), n)
+    camp = counts[Status.CAMP] + np.where(geo.kind == "camp", counts[Status.HOME], 0.0)
+    return camp, counts[Status.HOST]
 
 
 def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np.ndarray,
@@ -74,11 +72,15 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
     hh.status[at_crossing] = Status.BORDER
 
     # Border: everyone waiting at a crossing (old and new) queues in order of arrival.
+    letting_through = border.quota_people_per_day[day] > 0
     queue = np.flatnonzero(hh.status == Status.BORDER)
+    queue = queue[letting_through[hh.location[queue]]]
     if len(queue):
+        # First come, first served; ties (same arrival day) in random order.
+        queue = rng.permutation(queue)
+        queue = queue[np.argsort(hh.arrival_day[queue], kind="stable")]
         where = hh.location[queue].astype(np.int64)
-        order_key = hh.arrival_day[queue] + rng.random(len(queue))
-        fits = grouped_fits(where, hh.size[queue], order_key, border.quota_people_per_day[day])
+        fits = grouped_fits(where, hh.size[queue], border.quota_people_per_day[day])
         through = queue[fits]
         hh.status[through] = Status.CROSSED
         crossed_people = np.bincount(hh.location[through], weights=hh.size[through], minlength=n)
@@ -88,8 +90,8 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
     camp_occ, host_occ = occupancy(hh, geo)
     camp_free = np.maximum(camp_capacity - camp_occ, 0.0)
     host_free = np.maximum(host_capacity - host_occ, 0.0)
+    settle = rng.permutation(settle)  # who gets the last places: random order each day
     where = hh.location[settle].astype(np.int64)
-    priority = rng.random(len(settle))
     camp_first = geo.kind[where] == "camp"
     remaining = np.ones(len(settle), dtype=bool)
     for first_pass in (True, False):
@@ -99,7 +101,7 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
                 continue
             free = camp_free if use_camp else host_free
             sel = np.flatnonzero(pick)
-            fits = grouped_fits(where[sel], hh.size[settle[sel]], priority[sel], free)
+            fits = grouped_fits(where[sel], hh.size[settle[sel]], free)
             ok = sel[fits]
             np.subtract.at(free, where[ok], hh.size[settle[ok]])
             hh.status[settle[ok]] = Status.CAMP if use_camp else Status.HOST

@@ -3,10 +3,15 @@
 Decision to flee (a daily hazard, so the chance compounds over days under fire)::
 
     perceived = danger ** (2 - information)
-    hazard    = (base_rate + flee_propensity * (perceived + w_front * exp(-d_front / scale)))
+    excess    = max(0, perceived + w_front * exp(-d_front / scale) - risk_tolerance * danger_tolerance)
+    hazard    = base_rate + flee_propensity * excess
                 * (1 + social_weight * share_of_neighbours_gone)
-                * 2 (1 - risk_tolerance) * vehicle_factor * prior_displacement_factor
+                * vehicle_factor * prior_displacement_factor
     P(flee today) = 1 - exp(-hazard)
+
+A household tolerates danger up to ``risk_tolerance * danger_tolerance`` indefinitely: low,
+steady danger far from the front does not empty a town however long it lasts; only danger
+above a household's own threshold drives flight, faster the further above it is.
 
 Why these terms: surveys of Syrian IDPs name direct shelling/air strikes and the approach of
 the front as the main triggers, and families often leave when neighbours do; families that
@@ -44,15 +49,12 @@ def flee_hazard_per_day(
     """Daily flight hazard (1/day) per household; all inputs are per-household arrays."""
     perceived = np.power(danger, 2.0 - information)
     proximity = np.exp(-front_distance_km / b.front_proximity_scale_km)
-    pressure = b.base_flee_rate_per_day + b.flee_propensity * (
-        perceived + b.front_proximity_weight * proximity
-    )
-    trait = (
-        2.0 * (1.0 - risk_tolerance)
-        * np.where(has_vehicle, 1.0, b.no_vehicle_factor)
-        * np.where(already_displaced, b.prior_displacement_factor, 1.0)
-    )
-    return pressure * (1.0 + b.social_weight * departed_share) * trait
+    tolerated = risk_tolerance * b.danger_tolerance
+    excess = np.maximum(perceived + b.front_proximity_weight * proximity - tolerated, 0.0)
+    trait = (np.where(has_vehicle, 1.0, b.no_vehicle_factor)
+             * np.where(already_displaced, b.prior_displacement_factor, 1.0))
+    return (b.base_flee_rate_per_day
+            + b.flee_propensity * excess * (1.0 + b.social_weight * departed_share) * trait)
 
 
 def flee_probability(*args, **kwargs) -> np.ndarray:

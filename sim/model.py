@@ -21,7 +21,6 @@ from sim.population import Households, Status, synthesise
 from sim.recorder import Recorder
 from sim.scenario import Scenario
 
-SHELTERED = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
 
 
 class Location(FixedAgent):
@@ -115,19 +114,26 @@ class DisplacementModel(mesa.Model):
 
     def decide_to_flee(self) -> np.ndarray:
         """Households at home or in shelter decide, under today's danger, whether to flee."""
-        hh, t, c = self.households, self.day, self.conflict
-        stationary = np.flatnonzero((hh.status == Status.HOME) | np.isin(hh.status, SHELTERED))
-        where = hh.location[stationary]
-        at_home = np.bincount(hh.home[hh.status == Status.HOME],
-                              weights=hh.size[hh.status == Status.HOME],
-                              minlength=self.geography.n_locations)
+        hh, t, c, b = self.households, self.day, self.conflict, self.scenario.behaviour
+        danger, front_km = c.danger[t], c.front_distance_km[t]
+        stationary = (hh.status != Status.TRANSIT) & (hh.status != Status.CROSSED)
+        if b.base_flee_rate_per_day == 0.0:
+            # Exact shortcut: perceived danger <= danger, so households whose place is below
+            # their own tolerance threshold have zero hazard and need no draw.
+            upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km)
+            stationary &= upper[hh.location] > hh.risk_tolerance * b.danger_tolerance
+        who = np.flatnonzero(stationary)
+        if len(who) == 0:
+            return who
+        where = hh.location[who]
+        home = hh.status == Status.HOME
+        at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros_like(at_home), where=self.initial_residents > 0)
         p = behaviour.flee_probability(
-            c.danger[t][where], c.front_distance_km[t][where], departed_share[where],
-            hh.risk_tolerance[stationary], hh.information[stationary],
-            hh.has_vehicle[stationary], hh.already_displaced[stationary], self.scenario.behaviour)
-        return stationary[behaviour.decide_to_flee(p, self.rng)]
+            danger[where], front_km[where], departed_share[where], hh.risk_tolerance[who],
+            hh.information[who], hh.has_vehicle[who], hh.already_displaced[who], b)
+        return who[behaviour.decide_to_flee(p, self.rng)]
 
     def choose_destinations(self, fleeing: np.ndarray) -> None:
         """Fleeing households, and those moving on, pick a destination and set off."""

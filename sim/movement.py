@@ -28,29 +28,43 @@ class TravelResult:
     flow_people: np.ndarray    # [edge] people who entered each road today
 
 
-def grouped_fits(group: np.ndarray, amount: np.ndarray, priority: np.ndarray,
-                 capacity: np.ndarray) -> np.ndarray:
-    """Which requests fit: within each group, in priority order, while the running total of
-    ``amount`` stays within ``capacity[group]``. Returns a bool mask in input order."""
+def grouped_fits(group: np.ndarray, amount: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Which requests fit: within each group, in input order (callers shuffle or sort the
+    requests into priority order first), while the running total of ``amount`` stays within
+    ``capacity[group]``. Returns a bool mask in input order.
+
+    Groups whose whole demand fits are granted without sorting (the common case); the rest
+    use a stable integer sort (radix sort for 16-bit keys), so cost stays linear.
+    """
+    out = np.ones(len(group), dtype=bool)
     if len(group) == 0:
-        return np.zeros(0, dtype=bool)
-    order = np.lexsort((priority, group))
-    g = group[order]
-    amt = amount[order].astype(np.float64)
+        return out
+    demand = np.bincount(group, weights=amount, minlength=len(capacity))
+    over = demand > capacity[: len(demand)] + 1e-9
+    if not over.any():
+        return out
+    sel = np.flatnonzero(over[group])
+    key = group[sel]
+    key = key.astype(np.int16) if len(capacity) < np.iinfo(np.int16).max else key
+    order = np.argsort(key, kind="stable")
+    g = group[sel][order]
+    amt = amount[sel][order].astype(np.float64)
     csum = np.cumsum(amt)
     start = np.ones(len(g), dtype=bool)
     start[1:] = g[1:] != g[:-1]
     base = np.maximum.accumulate(np.where(start, csum - amt, 0.0))
     fits_sorted = (csum - base) <= capacity[g] + 1e-9
-    out = np.empty(len(g), dtype=bool)
-    out[order] = fits_sorted
+    fits = np.empty(len(g), dtype=bool)
+    fits[order] = fits_sorted
+    out[sel] = fits
     return out
 
 
 def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_day: np.ndarray,
            vehicle_speed_km_per_day: float, foot_speed_km_per_day: float,
            rng: np.random.Generator) -> TravelResult:
-    idx = np.flatnonzero(hh.status == Status.TRANSIT)
+    # A fresh random order each day decides who gets onto a full road first.
+    idx = rng.permutation(np.flatnonzero(hh.status == Status.TRANSIT))
     flow = np.zeros(geo.n_edges)
     if len(idx) == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -62,7 +76,6 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     dest = hh.destination[idx].astype(np.int64)
     size = hh.size[idx]
     budget = np.where(hh.has_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
-    priority = rng.random(len(idx))
     arrived = np.zeros(len(idx), dtype=bool)
     stuck = np.zeros(len(idx), dtype=bool)
     active = np.ones(len(idx), dtype=bool)
@@ -108,7 +121,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
         if len(ask) == 0:
             break
         e = edge_of[loc[ask], hop]
-        fits = grouped_fits(e, size[ask], priority[ask], cap_left)
+        fits = grouped_fits(e, size[ask], cap_left)
         granted = ask[fits]
         np.add.at(cap_left, e[fits], -size[granted])
         np.add.at(flow, e[fits], size[granted])

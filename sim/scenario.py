@@ -126,12 +126,14 @@ class BorderConfig(_Strict):
 class BehaviourConfig(_Strict):
     """Decision parameters. Defaults are documented estimates (docs/model.md, Details)."""
 
-    flee_propensity: NonNegative = 1.2
-    """Daily flight hazard per unit of perceived danger (1/day)."""
+    flee_propensity: NonNegative = 3.0
+    """Daily flight hazard per unit of perceived danger above the household's threshold (1/day)."""
+    danger_tolerance: Probability = 0.4
+    """Danger a fully risk-tolerant household (risk_tolerance = 1) puts up with indefinitely."""
     base_flee_rate_per_day: NonNegative = 0.0
     front_proximity_weight: NonNegative = 0.15
     front_proximity_scale_km: Positive = 15.0
-    social_weight: NonNegative = 1.5
+    social_weight: NonNegative = 1.0
     no_vehicle_factor: NonNegative = 0.85
     prior_displacement_factor: NonNegative = 1.25
     distance_weight_per_100km: NonNegative = 1.5
@@ -141,11 +143,11 @@ class BehaviourConfig(_Strict):
     camp_preference: float = 0.0
     host_preference: float = 0.3
     northern_aleppo_preference: float = -0.5
-    border_preference: float = 0.5
-    closed_border_penalty: NonNegative = 2.5
-    max_destination_danger: Probability = 0.25
-    border_give_up_per_day: Probability = 0.1
-    open_air_move_on_per_day: Probability = 0.15
+    border_preference: float = 0.0
+    closed_border_penalty: NonNegative = 3.0
+    max_destination_danger: Probability = 0.1
+    border_give_up_per_day: Probability = 0.05
+    open_air_move_on_per_day: Probability = 0.03
 
 
 class MovementConfig(_Strict):
@@ -205,13 +207,19 @@ def load_scenario(path: str | Path, geography=None) -> Scenario:
         raise InputError("file not found; give the path of a scenario YAML file (see scenarios/)",
                          where=where)
     raw = path.read_bytes()
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"malformed YAML{at}: {problem}; fix the syntax", where=where) from None
+    data = _read_yaml(path)
+    chain = [path.resolve()]
+    while isinstance(data, dict) and "extends" in data:
+        base_path = (path.parent / str(data.pop("extends"))).resolve()
+        if base_path in chain:
+            raise InputError("'extends' loops back to a file already included", where=where,
+                             field="extends")
+        if not base_path.is_file():
+            raise InputError(f"base scenario {base_path} not found; give a path relative to "
+                             "this file", where=where, field="extends")
+        chain.append(base_path)
+        raw = base_path.read_bytes() + raw
+        data = deep_merge(_read_yaml(base_path), data)
     scenario = parse_scenario(data, where)
     scenario = scenario.model_copy(
         update={"source_path": str(path), "source_sha256": hashlib.sha256(raw).hexdigest()}
@@ -222,6 +230,27 @@ def load_scenario(path: str | Path, geography=None) -> Scenario:
         geography = load_geography(scenario.region)
     check_places(scenario, geography, where)
     return scenario
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_bytes())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"malformed YAML{at}: {problem}; fix the syntax", where=str(path)) from None
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """``override`` wins; nested mappings merge key by key, lists are replaced whole."""
+    out = dict(base) if isinstance(base, dict) else {}
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _friendly(exc: ValidationError, where: str) -> InputError:
