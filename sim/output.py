@@ -139,6 +139,7 @@ def write_atomic(ds: xr.Dataset, path: str | Path) -> Path:
         encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars
                     if ds[v].dtype.kind in "fiu"}
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,10 @@ import numpy as np
 import xarray as xr
 
 
+FULL_SHARE = 0.99
+"""A camp counts as full at 99 % of capacity: the last places rarely fit a whole household."""
+
+
 @dataclass(frozen=True)
 class CampStatus:
     name: str
@@ -52,7 +56,7 @@ def summarise(ds: xr.Dataset, top: int = 10) -> RunSummary:
     for loc in ds["location"].values[ds["camp_capacity"].values > 0]:
         cap = float(ds["camp_capacity"].sel(location=loc))
         series = occ.sel(location=loc).values
-        full = np.flatnonzero(series >= cap - 0.5)
+        full = np.flatnonzero(series >= FULL_SHARE * cap)
         camps.append(CampStatus(
             name=str(loc), capacity_people=cap, peak_occupancy_people=float(series.max()),
             full_since=dates[int(full[0])] if len(full) else None,

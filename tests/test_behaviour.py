@@ -1,0 +1,92 @@
+"""Decision rules: flight rises with danger and falls with tolerance; destinations are safe,
+reachable and chosen with multinomial-logit frequencies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.behaviour import (DestinationContext, choose_destinations, destination_utility,
+                           flee_probability)
+from sim.scenario import BehaviourConfig
+
+B = BehaviourConfig()
+
+
+def p_flee(danger, rt=0.5, info=1.0, vehicle=True, idp=False, departed=0.0, front_km=np.inf, b=B):
+    n = np.size(danger)
+    full = lambda v, dt=float: np.full(n, v, dtype=dt)
+    return flee_probability(np.atleast_1d(danger).astype(float), full(front_km), full(departed),
+                            full(rt), full(info), full(vehicle, bool), full(idp, bool), b)
+
+
+def test_flight_rises_with_danger_and_is_zero_below_tolerance():
+    danger = np.linspace(0, 1, 21)
+    p = p_flee(danger)
+    assert np.all(np.diff(p) >= 0) and p[-1] > 0.5
+    tolerated = 0.5 * B.danger_tolerance
+    assert np.all(p[danger <= tolerated] == 0)       # below the household's threshold: stays
+    assert np.all(p[danger > tolerated + 0.01] > 0)
+
+
+def test_traits_change_flight_in_the_documented_direction():
+    d = 0.6
+    assert p_flee(d, rt=0.1) > p_flee(d, rt=0.9)                      # risk-averse leave sooner
+    assert p_flee(d, vehicle=True) > p_flee(d, vehicle=False)
+    assert p_flee(d, idp=True) > p_flee(d, idp=False)
+    assert p_flee(d, departed=0.8) > p_flee(d, departed=0.0)            # neighbours leaving
+    assert p_flee(0.3, info=0.0) < p_flee(0.3, info=1.0)               # poorly informed underreact
+    assert p_flee(0.0, front_km=2.0, rt=0.0) > 0                        # the front is next door
+
+
+def ctx_for(n_loc=4, **over):
+    base = dict(route_cost_km=np.full((n_loc, n_loc), 50.0), danger=np.zeros(n_loc),
+                front_distance_km=np.full(n_loc, 100.0), crowding=np.zeros(n_loc),
+                kind_preference=np.zeros(n_loc), closed_crossing=np.zeros(n_loc, bool),
+                eligible=np.ones(n_loc, bool))
+    base.update(over)
+    return DestinationContext(**base)
+
+
+def test_never_choose_ineligible_unreachable_or_current_place():
+    cost = np.full((4, 4), 50.0)
+    cost[0, 2] = np.inf
+    ctx = ctx_for(route_cost_km=cost, eligible=np.array([True, False, True, True]))
+    n = 5000
+    rng = np.random.default_rng(0)
+    dest = choose_destinations(np.zeros(n, int), np.full(n, 0.5), np.full(n, 0.5),
+                               np.ones(n, bool), ctx, B, rng)
+    assert set(np.unique(dest)) == {3}
+
+
+def test_no_possible_destination_gives_minus_one():
+    ctx = ctx_for(eligible=np.array([True, False, False, False]))
+    dest = choose_destinations(np.zeros(10, int), np.full(10, 0.5), np.full(10, 0.5),
+                               np.ones(10, bool), ctx, B, np.random.default_rng(0))
+    assert (dest == -1).all()
+
+
+def test_choice_frequencies_match_the_logit_probabilities():
+    ctx = ctx_for(danger=np.array([0.0, 0.0, 0.05, 0.0]), crowding=np.array([0, 0, 0, 1.0]),
+                  kind_preference=np.array([0, 0.5, 0, 0]))
+    n = 60_000
+    loc, rt, info = np.zeros(n, int), np.full(n, 0.5), np.full(n, 0.8)
+    u = destination_utility(loc[:1], rt[:1], info[:1], np.ones(1, bool), ctx, B)[0]
+    expected = np.exp(u - u[np.isfinite(u)].max())
+    expected /= expected.sum()
+    dest = choose_destinations(loc, rt, info, np.ones(n, bool), ctx, B, np.random.default_rng(3))
+    freq = np.bincount(dest, minlength=4) / n
+    se = np.sqrt(expected * (1 - expected) / n)
+    assert np.all(np.abs(freq - expected) <= 5 * se + 1e-12)
+    assert freq[1] > freq[3]          # preferred kind beats the crowded place
+
+
+def test_informed_households_avoid_closed_crossings_more():
+    ctx = ctx_for(closed_crossing=np.array([False, True, False, False]))
+    n = 20_000
+    rng = np.random.default_rng(1)
+    informed = choose_destinations(np.zeros(n, int), np.full(n, .5), np.full(n, 1.0),
+                                   np.ones(n, bool), ctx, B, rng)
+    uninformed = choose_destinations(np.zeros(n, int), np.full(n, .5), np.full(n, 0.0),
+                                     np.ones(n, bool), ctx, B, rng)
+    assert (informed == 1).mean() < 0.5 * (uninformed == 1).mean()

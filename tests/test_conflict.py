@@ -1,0 +1,74 @@
+"""Front lines over time: capture order, danger gradient, ceasefire, road cuts, explicit changes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import make_scenario
+from sim.conflict import build_timeline
+
+
+def capture_day(tl, geo, name):
+    col = tl.government[:, geo.index(name)]
+    return int(np.argmax(col)) if col.any() else None
+
+
+def test_axis_captures_places_in_order_along_its_path(tiny_geo):
+    tl = build_timeline(make_scenario(days=60), tiny_geo)
+    south, mid = capture_day(tl, tiny_geo, "Southtown"), capture_day(tl, tiny_geo, "Midtown")
+    assert south is not None and mid is not None
+    assert 2 <= south < mid            # the axis starts on day 2, Southtown first
+    # ~44 km from the start to Midtown at 2 km/day: about 20 days after day 2, minus the width
+    assert 15 <= mid <= 25
+    assert capture_day(tl, tiny_geo, "Northcamp") is None  # beyond the last waypoint
+    # once taken, held
+    assert tl.government[mid:, tiny_geo.index("Midtown")].all()
+
+
+def test_danger_falls_with_distance_from_the_front(tiny_geo):
+    tl = build_timeline(make_scenario(days=10), tiny_geo)
+    d = tl.danger[9]
+    order = [tiny_geo.index(n) for n in ("Southtown", "Midtown", "Northcamp", "Gate")]
+    assert np.all(np.diff(d[order]) < 0)
+    assert np.all((tl.danger >= 0) & (tl.danger <= 1))
+
+
+def test_ceasefire_stops_the_front_and_the_danger(tiny_geo):
+    tl = build_timeline(make_scenario(days=40, conflict={"ceasefire_day": 8}), tiny_geo)
+    assert capture_day(tl, tiny_geo, "Midtown") is None
+    assert tl.danger[8:].max() == 0.0
+    assert tl.danger[:8].max() > 0.0
+
+
+def test_intensity_scales_danger(tiny_geo):
+    full = build_timeline(make_scenario(days=10), tiny_geo)
+    half = build_timeline(make_scenario(days=10, conflict={"intensity": [{"day": 0, "level": 0.5}]}),
+                          tiny_geo)
+    assert np.allclose(half.danger, 0.5 * full.danger)
+
+
+def test_front_cuts_roads_it_crosses_and_closures_apply(tiny_geo):
+    tl = build_timeline(make_scenario(days=40), tiny_geo)
+    r1 = tiny_geo.edge_index("Southtown", "Midtown")
+    r3 = tiny_geo.edge_index("Northcamp", "Gate")
+    assert tl.road_cut[:, r1].any()       # the axis runs along R1
+    assert not tl.road_cut[:, r3].any()   # far from the front
+    tl2 = build_timeline(make_scenario(days=40, conflict={"road_closures": [
+        {"from": "Northcamp", "to": "Gate", "start_day": 5, "end_day": 9}]}), tiny_geo)
+    assert tl2.road_cut[5:10, r3].all() and not tl2.road_cut[10:, r3].any()
+
+
+def test_explicit_control_changes_and_strikes(tiny_geo):
+    sc = make_scenario(days=20, conflict={
+        "axes": [],
+        "control_changes": [{"place": "Midtown", "day": 5},
+                            {"place": "Midtown", "day": 12, "to_side": "opposition"}],
+        "strikes": [{"place": "Northcamp", "start_day": 3, "end_day": 4, "level": 0.7}]})
+    tl = build_timeline(sc, tiny_geo)
+    mid = tiny_geo.index("Midtown")
+    assert not tl.government[:5, mid].any() and tl.government[5:12, mid].all()
+    assert not tl.government[12:, mid].any()
+    camp = tiny_geo.index("Northcamp")
+    assert tl.danger[3, camp] >= 0.7 and tl.danger[4, camp] >= 0.7
+    # a recently changed place is front line: danger at full intensity there
+    assert tl.danger[6, mid] == 1.0

@@ -1,0 +1,55 @@
+"""Travel: speeds by mode, road capacity that delays arrivals, overnight transit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import TINY, make_scenario
+from sim.geography import load_geography
+from sim.movement import grouped_fits
+from sim.output import to_dataset
+from sim.runner import run_model
+
+
+def test_grouped_fits_respects_capacity_in_input_order():
+    group = np.array([0, 0, 0, 1, 1, 0])
+    amount = np.array([5, 5, 5, 3, 3, 1])
+    cap = np.array([11.0, 100.0])
+    fits = grouped_fits(group, amount, cap)
+    # group 0: 5, 5 fit (10), the third 5 would make 15 > 11 and is refused; so is the later 1
+    # (first come, first served: nobody jumps the queue)
+    assert fits.tolist() == [True, True, False, True, True, False]
+    assert amount[fits & (group == 0)].sum() <= cap[0]
+
+
+def test_grouped_fits_grants_all_when_demand_fits():
+    fits = grouped_fits(np.array([2, 2]), np.array([4, 4]), np.array([0.0, 0.0, 8.0]))
+    assert fits.all()
+
+
+def flow_run(**over):
+    sc = make_scenario(days=40, **over)
+    return to_dataset(run_model(sc, geography=load_geography(TINY)))
+
+
+def test_road_capacity_is_never_exceeded_and_delays_arrivals():
+    free = flow_run()
+    tight = flow_run(movement={"road_capacity_scale": 0.02})   # R1/R2 take 600 people/day
+    cap = tight["road_capacity"].values
+    assert np.all(tight["road_flow"].values <= cap[None, :] + 1e-9)
+    assert tight["road_flow"].values.max() > 0
+    # the same offensive, slower roads: fewer people have arrived anywhere by each day
+    arr_free = free["arrivals"].sum("location").cumsum("time").values
+    arr_tight = tight["arrivals"].sum("location").cumsum("time").values
+    assert arr_tight[20] < 0.8 * arr_free[20]
+    # ... and more people spend nights on the road
+    assert tight["in_transit"].sum("location").max() > free["in_transit"].sum("location").max()
+
+
+def test_people_on_foot_take_longer_than_people_with_vehicles():
+    slow = flow_run(movement={"foot_speed_km_per_day": 5.0, "vehicle_speed_km_per_day": 5.0})
+    fast = flow_run(movement={"foot_speed_km_per_day": 200.0, "vehicle_speed_km_per_day": 200.0})
+    # at 5 km/day the 35 km road from Southtown takes a week: people are in transit overnight
+    assert slow["in_transit"].sum("location").max() > 5 * max(fast["in_transit"].sum("location").max(), 1)
+    first_arrival = lambda ds: int(np.argmax(ds["arrivals"].sum("location").values > 0))
+    assert first_arrival(slow) > first_arrival(fast)

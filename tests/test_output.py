@@ -1,0 +1,68 @@
+"""The Dataset: every variable has units and a long name, CF/ACDD attributes, provenance,
+and an atomic NetCDF write that leaves no partial file behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from conftest import TINY, make_scenario
+from sim.geography import load_geography
+from sim.output import to_dataset, write_atomic
+from sim.runner import run_model
+from sim.summary import summarise
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return to_dataset(run_model(make_scenario(days=30), geography=load_geography(TINY)))
+
+
+def test_every_variable_has_units_and_long_name(ds):
+    for name, var in ds.data_vars.items():
+        assert var.attrs.get("units"), name
+        assert var.attrs.get("long_name"), name
+    assert ds["time"].size == 30 and str(ds["time"].values[0])[:10] == "2020-01-01"
+    assert set(ds["location"].values) == set(load_geography(TINY).names)
+
+
+def test_global_attributes_carry_conventions_and_provenance(ds):
+    a = ds.attrs
+    assert "CF-1.8" in a["Conventions"] and "ACDD-1.3" in a["Conventions"]
+    for key in ("title", "summary", "date_created", "product_version", "seed", "scenario_name",
+                "scenario_json", "mesa_version", "time_coverage_start", "geospatial_lat_min"):
+        assert key in a, key
+    assert a["seed"] == 1 and a["scenario_name"] == "tiny"
+
+
+def test_atomic_write_round_trips_and_leaves_no_temp_files(ds, tmp_path):
+    path = write_atomic(ds, tmp_path / "out" / "run.nc")
+    back = xr.load_dataset(path)
+    assert np.array_equal(back["cumulative_displaced"], ds["cumulative_displaced"])
+    assert back["residents_present"].attrs["units"] == "people"
+    assert [p.name for p in path.parent.iterdir()] == ["run.nc"]
+
+
+def test_a_failed_write_leaves_nothing(ds, tmp_path, monkeypatch):
+    def boom(self, *a, **k):
+        Path(a[0]).write_bytes(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", boom)
+    with pytest.raises(OSError):
+        write_atomic(ds, tmp_path / "run.nc")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_numbers_equal_the_dataset(ds):
+    s = summarise(ds)
+    assert s.total_displaced == ds["cumulative_displaced"].values[-1]
+    daily = np.diff(ds["cumulative_displaced"].values, prepend=0)
+    assert s.peak_daily_new_displaced == daily.max()
+    assert s.in_open == ds["in_open"].isel(time=-1).sum()
+    top = dict(s.arrivals_by_destination)
+    for name, v in top.items():
+        assert v == ds["arrivals"].sel(location=name).sum()
