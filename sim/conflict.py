@@ -14,11 +14,12 @@ daily step then only reads a row.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.geography import Geography
+from sim.geography import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR, Geography
 from sim.scenario import Scenario
 
 SAMPLE_KM = 0.5
@@ -164,10 +165,6 @@ def _edge_samples(geo: Geography) -> np.ndarray:
 
 
 def _unproject(geo: Geography, xy: np.ndarray) -> tuple[float, float]:
-    import math
-
-    from sim.geography import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR
-
     lat0, lon0 = geo.origin_lat_lon
     lon = lon0 + xy[0] / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0)))
     lat = lat0 + xy[1] / KM_PER_DEG_LAT

@@ -73,11 +73,19 @@ class DisplacementModel(mesa.Model):
         self.day = -1
         self.routes: routing.Routes | None = None
         self.recorder = Recorder(self)
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "displaced_people": lambda m: m.recorder.displaced_now,
-            "in_transit_people": lambda m: m.recorder.in_transit_now,
-            "crossed_border_people": lambda m: m.recorder.crossed_now,
-        })
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "displaced_people": lambda m: m.recorder.displaced_now,
+                "in_transit_people": lambda m: m.recorder.in_transit_now,
+                "crossed_border_people": lambda m: m.recorder.crossed_now,
+            },
+            agenttype_reporters={Location: {
+                "people_present": "people_present",
+                "displaced_present": "displaced_present",
+                "danger": "danger",
+                "government": "government",
+            }},
+        )
 
     # ----------------------------------------------------------------- schedule
     def step(self) -> None:
@@ -184,6 +192,11 @@ class DisplacementModel(mesa.Model):
 
     def record(self, flow: np.ndarray, crossed: np.ndarray) -> None:
         self.recorder.record(self.day, flow, crossed)
+        present = self.recorder.by_status[self.day]
+        for loc in self.locations:
+            col = present[:, loc.index]
+            loc.people_present = int(col.sum() - col[Status.CROSSED])
+            loc.displaced_present = int(col[[Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]].sum())
         self.datacollector.collect(self)
 
     # ----------------------------------------------------------------- helpers
