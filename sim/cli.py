@@ -94,15 +94,20 @@ def _cmd_run(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     import sim
+    from sim.errors import InputError
     from sim.report import print_summary
     from sim.scenario import load_scenario
 
     sc = load_scenario(args.scenario)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} exists and is not a folder; give a folder for the results",
+                         field="--out")
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("day {task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, disable=args.quiet, transient=True) as prog:
         task = prog.add_task(sc.name, total=sc.days)
-        ds = sim.run(sc, seed=args.seed, out_dir=Path(args.out),
+        ds = sim.run(sc, seed=args.seed, out_dir=out,
                      on_day=lambda d, n: prog.update(task, completed=d))
     print_summary(ds)
     return 0

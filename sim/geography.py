@@ -184,26 +184,8 @@ def load_geography(region: str | Path = "idlib") -> Geography:
                              where=f"{where_l} line {i}", field="control_2019")
         names.append(r["name"])
 
-    def num(rows, col, where, minimum=0.0, default=None):
-        out = []
-        for i, r in enumerate(rows, start=2):
-            text = (r.get(col) or "").strip()
-            if text == "" and default is not None:
-                out.append(default)
-                continue
-            try:
-                v = float(text)
-            except ValueError:
-                raise InputError(f"{text!r} is not a number", where=f"{where} line {i}",
-                                 field=col) from None
-            if not math.isfinite(v) or (minimum is not None and v < minimum):
-                raise InputError(f"{v} must be a finite number >= {minimum}",
-                                 where=f"{where} line {i}", field=col)
-            out.append(v)
-        return np.array(out, dtype=float)
-
-    lat = num(loc_rows, "lat", where_l, minimum=-90)
-    lon = num(loc_rows, "lon", where_l, minimum=-180)
+    lat = _numbers(loc_rows, "lat", where_l, minimum=-90, maximum=90)
+    lon = _numbers(loc_rows, "lon", where_l, minimum=-180, maximum=180)
     index = {n: i for i, n in enumerate(names)}
     e_from, e_to = [], []
     for i, r in enumerate(road_rows, start=2):
@@ -217,7 +199,7 @@ def load_geography(region: str | Path = "idlib") -> Geography:
             raise InputError("a road must join two different places", where=f"{where_r} line {i}")
         e_from.append(index[r["from"]])
         e_to.append(index[r["to"]])
-    length = num(road_rows, "distance_km", where_r)
+    length = _numbers(road_rows, "distance_km", where_r)
     if np.any(length <= 0):
         bad = int(np.argmax(length <= 0)) + 2
         raise InputError("distance_km must be > 0 (use 0.5 for places a few km apart)",
@@ -231,13 +213,13 @@ def load_geography(region: str | Path = "idlib") -> Geography:
         governorate=np.array([r["governorate"] for r in loc_rows]),
         lat=lat, lon=lon,
         control_2019=np.array([r["control_2019"] for r in loc_rows]),
-        population_people=num(loc_rows, "population_people", where_l),
-        idp_people=num(loc_rows, "idp_people", where_l, default=0.0),
-        camp_capacity_people=num(loc_rows, "camp_capacity_people", where_l, default=0.0),
-        host_capacity_people=num(loc_rows, "host_capacity_people", where_l, default=0.0),
+        population_people=_numbers(loc_rows, "population_people", where_l),
+        idp_people=_numbers(loc_rows, "idp_people", where_l, default=0.0),
+        camp_capacity_people=_numbers(loc_rows, "camp_capacity_people", where_l, default=0.0),
+        host_capacity_people=_numbers(loc_rows, "host_capacity_people", where_l, default=0.0),
         edge_from=np.array(e_from, dtype=np.int32), edge_to=np.array(e_to, dtype=np.int32),
         edge_length_km=length,
-        edge_capacity_people_per_day=num(road_rows, "capacity_people_per_day", where_r),
+        edge_capacity_people_per_day=_numbers(road_rows, "capacity_people_per_day", where_r),
         edge_road=[r["road"] for r in road_rows], edge_class=[r["road_class"] for r in road_rows],
         groups=_read_groups(data_dir / "groups.csv", index),
         **_read_front_points(data_dir / "front_points.csv"),
@@ -246,11 +228,33 @@ def load_geography(region: str | Path = "idlib") -> Geography:
     return geo
 
 
+def _numbers(rows, col, where, minimum=0.0, maximum=None, default=None) -> np.ndarray:
+    """One numeric column, checked: a bad cell names the file, line and column."""
+    out = []
+    for i, r in enumerate(rows, start=2):
+        text = (r.get(col) or "").strip()
+        if text == "" and default is not None:
+            out.append(default)
+            continue
+        try:
+            v = float(text)
+        except ValueError:
+            raise InputError(f"{text!r} is not a number", where=f"{where} line {i}",
+                             field=col) from None
+        if not math.isfinite(v) or (minimum is not None and v < minimum) or \
+                (maximum is not None and v > maximum):
+            bounds = f">= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+            raise InputError(f"{v} must be a finite number {bounds}", where=f"{where} line {i}",
+                             field=col)
+        out.append(v)
+    return np.array(out, dtype=float)
+
+
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     if not path.is_file():
         raise InputError("file not found; a region folder needs locations.csv and roads.csv",
                          where=str(path))
-    with path.open(newline="", encoding="utf-8") as f:
+    with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: Excel's "CSV UTF-8"
         reader = csv.DictReader(f)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
@@ -276,8 +280,8 @@ def _read_front_points(path: Path) -> dict:
     rows = _read_csv(path, ("name", "lat", "lon"))
     return {
         "front_point_names": [r["name"] for r in rows],
-        "front_point_lat": np.array([float(r["lat"]) for r in rows]),
-        "front_point_lon": np.array([float(r["lon"]) for r in rows]),
+        "front_point_lat": _numbers(rows, "lat", str(path), minimum=-90, maximum=90),
+        "front_point_lon": _numbers(rows, "lon", str(path), minimum=-180, maximum=180),
     }
 
 

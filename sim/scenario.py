@@ -15,14 +15,27 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      model_validator)
 
 from sim.errors import InputError
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Day = Annotated[int, Field(ge=0)]
+
+
+def _not_bool(value):
+    """YAML reads yes/no/true/false as booleans; a number field must not take them as 1/0."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {value!r}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+Probability = Annotated[Number, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[Number, Field(ge=0.0)]
+Positive = Annotated[Number, Field(gt=0.0)]
+Day = Annotated[Whole, Field(ge=0)]
+People = Annotated[Whole, Field(ge=0)]
 
 
 class _Strict(BaseModel):
@@ -32,15 +45,15 @@ class _Strict(BaseModel):
 class PopulationConfig(_Strict):
     """Who lives in the area at day 0. Shares are of people; see docs/model.md (Initialisation)."""
 
-    total_people: Annotated[int, Field(ge=1)] = 2_500_000
-    mean_household_size: Annotated[float, Field(ge=1.0, le=15.0)] = 5.5
+    total_people: Annotated[Whole, Field(ge=1)] = 2_500_000
+    mean_household_size: Annotated[Number, Field(ge=1.0, le=15.0)] = 5.5
     children_share: Probability = 0.47
     adult_women_share: Probability = 0.25
     elderly_share: Probability = 0.06
     vehicle_share: Probability = 0.30
     risk_tolerance_mean: Probability = 0.5
     information_mean: Probability = 0.6
-    people_by_place: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    people_by_place: dict[str, People] = Field(default_factory=dict)
     """Optional override of the shipped 2019 population estimate for named places (people)."""
 
     @model_validator(mode="after")
@@ -98,7 +111,7 @@ class ConflictConfig(_Strict):
     intensity: tuple[IntensityPoint, ...] = (IntensityPoint(day=0, level=1.0),)
     ceasefire_day: Day | None = None
     danger_decay_km: Positive = 10.0
-    front_memory_days: Annotated[int, Field(ge=1)] = 10
+    front_memory_days: Annotated[Whole, Field(ge=1)] = 10
     road_cut_km: NonNegative = 3.0
     strikes: tuple[Strike, ...] = ()
     road_closures: tuple[RoadClosure, ...] = ()
@@ -107,7 +120,7 @@ class ConflictConfig(_Strict):
 class BorderPhase(_Strict):
     day: Day = 0
     status: Literal["closed", "quota", "open"]
-    quota_people_per_day: Annotated[int, Field(ge=0)] | None = None
+    quota_people_per_day: People | None = None
 
     @model_validator(mode="after")
     def _quota_needs_number(self) -> "BorderPhase":
@@ -140,10 +153,10 @@ class BehaviourConfig(_Strict):
     safety_weight: NonNegative = 4.0
     front_distance_weight_per_100km: NonNegative = 2.0
     crowding_weight: NonNegative = 2.0
-    camp_preference: float = 0.0
-    host_preference: float = 0.3
-    northern_aleppo_preference: float = -0.5
-    border_preference: float = 0.0
+    camp_preference: Number = 0.0
+    host_preference: Number = 0.3
+    northern_aleppo_preference: Number = -0.5
+    border_preference: Number = 0.0
     closed_border_penalty: NonNegative = 3.0
     max_destination_danger: Probability = 0.1
     border_give_up_per_day: Probability = 0.05
@@ -160,7 +173,7 @@ class MovementConfig(_Strict):
 class CapacityConfig(_Strict):
     camp_capacity_scale: NonNegative = 1.0
     host_capacity_scale: NonNegative = 1.0
-    camp_capacity_people: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    camp_capacity_people: dict[str, People] = Field(default_factory=dict)
 
 
 class Scenario(_Strict):
@@ -171,8 +184,8 @@ class Scenario(_Strict):
     description: str = ""
     region: str = "idlib"
     start_date: date
-    days: Annotated[int, Field(ge=1, le=3650)] = 180
-    seed: Annotated[int, Field(ge=0)] = 0
+    days: Annotated[Whole, Field(ge=1, le=3650)] = 180
+    seed: Annotated[Whole, Field(ge=0)] = 0
     population: PopulationConfig = PopulationConfig()
     conflict: ConflictConfig = ConflictConfig()
     border: BorderConfig = BorderConfig()
@@ -185,11 +198,17 @@ class Scenario(_Strict):
 
 # --------------------------------------------------------------------------- loading
 
+INTERNAL_FIELDS = ("source_path", "source_sha256")
+
 
 def parse_scenario(data: object, where: str = "scenario") -> Scenario:
     """Validate a mapping (from YAML) into a :class:`Scenario`, or raise one-line InputError."""
     if not isinstance(data, dict):
         raise InputError("the file must be a YAML mapping of scenario fields", where=where)
+    for internal in INTERNAL_FIELDS:
+        if internal in data:
+            raise InputError("unknown field; it is set by the program, remove it", where=where,
+                             field=internal)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -209,8 +228,9 @@ def load_scenario(path: str | Path, geography=None) -> Scenario:
     raw = path.read_bytes()
     data = _read_yaml(path)
     chain = [path.resolve()]
+    current = path.resolve()
     while isinstance(data, dict) and "extends" in data:
-        base_path = (path.parent / str(data.pop("extends"))).resolve()
+        base_path = (current.parent / str(data.pop("extends"))).resolve()
         if base_path in chain:
             raise InputError("'extends' loops back to a file already included", where=where,
                              field="extends")
@@ -219,17 +239,31 @@ def load_scenario(path: str | Path, geography=None) -> Scenario:
                              "this file", where=where, field="extends")
         chain.append(base_path)
         raw = base_path.read_bytes() + raw
-        data = deep_merge(_read_yaml(base_path), data)
+        base = _read_yaml(base_path)
+        if not isinstance(base, dict):
+            raise InputError("the base scenario must be a YAML mapping", where=str(base_path))
+        if "extends" in base:  # the base's own base is relative to the base's folder
+            base["extends"] = str((base_path.parent / str(base["extends"])).resolve())
+        data = deep_merge(base, data)
+        current = base_path
     scenario = parse_scenario(data, where)
-    scenario = scenario.model_copy(
-        update={"source_path": str(path), "source_sha256": hashlib.sha256(raw).hexdigest()}
-    )
+    update = {"source_path": str(path), "source_sha256": hashlib.sha256(raw).hexdigest()}
+    local_region = path.parent / scenario.region
+    if not _is_shipped_region(scenario.region) and local_region.is_dir():
+        update["region"] = str(local_region.resolve())  # a region folder next to the file
+    scenario = scenario.model_copy(update=update)
     if geography is None:
         from sim.geography import load_geography
 
         geography = load_geography(scenario.region)
     check_places(scenario, geography, where)
     return scenario
+
+
+def _is_shipped_region(name: str) -> bool:
+    from sim.geography import DATA_ROOT
+
+    return "/" not in name and (DATA_ROOT / name).is_dir()
 
 
 def _read_yaml(path: Path):
@@ -260,7 +294,7 @@ def _friendly(exc: ValidationError, where: str) -> InputError:
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1])
-        known = list(parent.model_fields) if parent else []
+        known = [f for f in (parent.model_fields if parent else []) if f not in INTERNAL_FIELDS]
         hint = difflib.get_close_matches(loc[-1], known, n=1)
         fix = f"did you mean '{hint[0]}'?" if hint else f"known fields: {', '.join(known)}"
         return InputError(f"unknown field; {fix}", where=where, field=field)
@@ -273,14 +307,22 @@ def _friendly(exc: ValidationError, where: str) -> InputError:
 
 
 def _model_at(loc: list[str]) -> type[BaseModel] | None:
-    """Walk the schema along a validation location to find the model that owns a field."""
+    """Walk the schema along a validation location to find the model that owns a field.
+
+    List indices and the keys of mapping fields (e.g. a crossing's name) are skipped.
+    """
     model: type[BaseModel] | None = Scenario
+    skip_key = False
     for part in loc:
+        if skip_key:
+            skip_key = False
+            continue
         if model is None or part.isdigit():
             continue
         field = model.model_fields.get(part)
         if field is None:
             return None
+        skip_key = getattr(field.annotation, "__origin__", None) is dict
         model = _inner_model(field.annotation)
     return model
 
@@ -304,8 +346,9 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
         if name in known:
             return
         hint = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        files = "locations.csv or front_points.csv" if allow_front_points else "locations.csv"
         fix = f"did you mean {', '.join(repr(h) for h in hint)}?" if hint else \
-            "use a name from sim/data/<region>/locations.csv or front_points.csv"
+            f"use a name from sim/data/<region>/{files}"
         raise InputError(f"unknown place {name!r}; {fix}", where=where, field=field)
 
     for i, axis in enumerate(c.axes):

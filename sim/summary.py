@@ -64,7 +64,7 @@ def summarise(ds: xr.Dataset, top: int = 10) -> RunSummary:
     groups = last["displaced_by_group"].to_series()
     total_g = float(groups.sum())
     wc = float(groups.get("children", 0) + groups.get("adult_women", 0))
-    checkpoints = {d: float(cum[min(d, len(cum)) - 1]) for d in (3, 14, 30, 90) if len(cum) >= 1}
+    checkpoints = {d: float(cum[d - 1]) for d in (3, 14, 30, 90) if d <= len(cum)}
     return RunSummary(
         scenario=ds.attrs.get("scenario_name", ""), seed=int(ds.attrs.get("seed", -1)),
         days=len(cum), total_people=int(ds.attrs.get("initial_people", 0)),

@@ -1,0 +1,221 @@
+"""The idlib-sim command: bad input -> one stderr line, exit 2, nothing written; good input runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+
+from sim.cli import main
+from sim.scenario import deep_merge
+from tests.conftest import TINY_BASE
+
+SMALL_DAYS = 15
+
+
+def write_tiny(folder, name="tiny.yaml", **overrides):
+    """The tiny scenario (absolute region path) with overrides, written to ``folder``."""
+    path = folder / name
+    path.write_text(yaml.safe_dump(deep_merge(TINY_BASE, overrides), sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{text}"
+    assert "Traceback" not in text
+    assert lines[0].startswith("idlib-sim: error:"), lines[0]
+    return lines[0]
+
+
+def main_exit_code(argv) -> int:
+    """``main`` returns the code for input errors; argparse errors exit via SystemExit."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def run_subprocess(args, cwd):
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "PYTHONWARNINGS")}
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+# --------------------------------------------------------------------------- bad input, in-process
+
+
+def test_run_missing_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "nope.yaml", "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert "nope.yaml" in line and "not found" in line
+    assert out == ""
+    assert not (tmp_path / "results").exists()
+    assert os.listdir(tmp_path) == []
+
+
+def test_run_unknown_field(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = write_tiny(tmp_path, behaviour={"flee_propensty": 2.0})
+    assert main(["run", str(path), "--quiet"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "behaviour.flee_propensty" in line and "flee_propensity" in line
+    assert not (tmp_path / "results").exists()
+
+
+def test_check_bad_place(tmp_path, capsys):
+    path = write_tiny(tmp_path, conflict={"control_changes": [{"place": "Midtwn", "day": 3}]})
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert "conflict.control_changes.0.place" in line and "'Midtown'" in line
+    assert "OK" not in out
+
+
+@pytest.mark.parametrize("seed, words", [("-1", [">= 0"]), ("abc", ["'abc'", "whole number"])])
+def test_run_bad_seed(tmp_path, monkeypatch, capsys, seed, words):
+    monkeypatch.chdir(tmp_path)
+    path = write_tiny(tmp_path)
+    assert main_exit_code(["run", str(path), "--seed", seed, "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert "--seed" in line
+    for word in words:
+        assert word in line
+    assert out == ""
+    assert not (tmp_path / "results").exists()
+
+
+def test_bench_bad_days(capsys):
+    assert main_exit_code(["bench", "--days", "0"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "--days" in line and ">= 1" in line
+
+
+def test_unknown_subcommand(capsys):
+    assert main_exit_code(["frobnicate"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "'frobnicate'" in line and "run" in line and "check" in line
+
+
+def test_no_subcommand(capsys):
+    assert main_exit_code([]) == 2
+    one_line(capsys.readouterr().err)
+
+
+def test_run_out_is_a_file(tmp_path, capsys):
+    path = write_tiny(tmp_path, days=3)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    assert main_exit_code(["run", str(path), "--out", str(blocker), "--quiet"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "--out" in line
+
+
+# --------------------------------------------------------------------------- bad input, subprocess
+
+
+def test_subprocess_missing_file(tmp_path):
+    proc = run_subprocess(["run", "nope.yaml"], cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "nope.yaml" in line
+    assert proc.stdout == ""
+    assert not (tmp_path / "results").exists()
+
+
+def test_subprocess_bad_seed(tmp_path):
+    write_tiny(tmp_path)
+    proc = run_subprocess(["run", "tiny.yaml", "--seed", "abc"], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "'abc'" in one_line(proc.stderr)
+    assert not (tmp_path / "results").exists()
+
+
+def test_subprocess_malformed_yaml(tmp_path):
+    (tmp_path / "broken.yaml").write_text("name: tiny\nstart_date: 2020-01-01\ndays: [1, 2\n")
+    proc = run_subprocess(["run", "broken.yaml"], cwd=tmp_path)
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "broken.yaml" in line and "line" in line
+    assert not (tmp_path / "results").exists()
+
+
+# --------------------------------------------------------------------------- good input
+
+
+def test_check_good_scenario(tmp_path, capsys):
+    path = write_tiny(tmp_path, days=33)
+    assert main(["check", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "OK" in out and "tiny" in out and "33 days" in out
+    assert err == ""
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """One short tiny run through the CLI, shared by the checks below."""
+    folder = tmp_path_factory.mktemp("cli_run")
+    path = write_tiny(folder, days=SMALL_DAYS)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", str(path), "--out", str(folder / "res"), "--quiet"])
+    return code, out.getvalue(), err.getvalue(), folder / "res"
+
+
+def test_run_exit_code_and_summary(small_run):
+    code, out, err, _ = small_run
+    assert code == 0, err
+    assert "total displaced" in out
+    assert "error" not in err
+
+
+def test_run_writes_one_netcdf_and_no_temp_files(small_run):
+    _, _, _, res = small_run
+    assert sorted(p.name for p in res.iterdir()) == ["tiny"]
+    files = os.listdir(res / "tiny")
+    assert [f for f in files if f.endswith(".part")] == []
+    nc = [f for f in files if f.endswith(".nc")]
+    assert len(nc) == 1 and files == nc
+    assert nc[0].startswith("seed1-")
+
+
+def test_run_output_conserves_people(small_run):
+    _, out, _, res = small_run
+    (nc,) = (res / "tiny").glob("*.nc")
+    assert str(nc) in out.replace("\n", "")  # the summary names the file written
+    with xr.open_dataset(nc) as ds:
+        total = ds["people_total"].values
+        assert ds.sizes["time"] == SMALL_DAYS
+        assert ds.attrs["scenario_name"] == "tiny"
+        assert int(ds.attrs["seed"]) == 1
+    assert total[0] > 0
+    np.testing.assert_allclose(total, total[0])
+
+
+def test_run_summary_has_no_checkpoints_past_the_end(small_run):
+    _, out, _, _ = small_run
+    assert "displaced by day 14" in out
+    assert "displaced by day 30" not in out
+    assert "displaced by day 90" not in out
+
+
+def test_bench_tiny(tmp_path, capsys):
+    path = write_tiny(tmp_path)
+    assert main(["bench", str(path), "--days", "5", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "wall time" in out and "peak memory" in out
+    assert "days                5" in out
+    written = [f for f in os.listdir(tmp_path) if f.endswith(".nc")]
+    assert written == ["bench-tiny.nc"]
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".part")]
