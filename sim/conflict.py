@@ -100,13 +100,12 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
         captured = (progress[:, None] >= reach[None, :]) & np.isfinite(reach)[None, :]
         captured &= (days >= axis.start_day)[:, None]
         government |= captured
-        for t in range(n_days):
+        for t in range(axis.start_day, n_days):  # no front on this axis before it starts
             lo = progress[t - c.front_memory_days] if t >= c.front_memory_days else 0.0
             active = (s >= lo - 1e-9) & (s <= progress[t] + 1e-9)
             front_sets[t].append(path[active])
             k = int(np.searchsorted(s, progress[t]))
-            tip = path[min(k, len(s) - 1)]
-            tip_lat[t, a], tip_lon[t, a] = _unproject(geo, tip)
+            tip_lat[t, a], tip_lon[t, a] = _unproject(geo, path[min(k, len(s) - 1)])
 
     for cc in sorted(c.control_changes, key=lambda cc: cc.day):
         if cc.day < n_days:

@@ -50,7 +50,9 @@ class DisplacementModel(mesa.Model):
         seed = scenario.seed if rng is None else rng
         super().__init__(rng=seed)
         self.seed = int(seed)
-        self.scenario = scenario
+        # The validated scenario. (Mesa >= 3.5 reserves ``Model.scenario`` for its own
+        # experimental Scenario object, so ours is ``config``.)
+        self.config = scenario
         self.geography = geography or load_geography(scenario.region)
         geo = self.geography
         cap = scenario.capacity
@@ -97,7 +99,7 @@ class DisplacementModel(mesa.Model):
         arrived, flow = self.move()
         crossed = self.admit(arrived)
         self.record(flow, crossed)
-        if self.day + 1 >= self.scenario.days:
+        if self.day + 1 >= self.config.days:
             self.running = False
 
     def run(self) -> None:
@@ -118,11 +120,11 @@ class DisplacementModel(mesa.Model):
     def plan_routes(self) -> None:
         t, c = self.day, self.conflict
         self.routes = routing.plan_routes(self.geography, c.government[t], c.road_cut[t],
-                                          c.danger[t], self.scenario.movement.danger_route_penalty)
+                                          c.danger[t], self.config.movement.danger_route_penalty)
 
     def decide_to_flee(self) -> np.ndarray:
         """Households at home or in shelter decide, under today's danger, whether to flee."""
-        hh, t, c, b = self.households, self.day, self.conflict, self.scenario.behaviour
+        hh, t, c, b = self.households, self.day, self.conflict, self.config.behaviour
         danger, front_km = c.danger[t], c.front_distance_km[t]
         stationary = (hh.status != Status.TRANSIT) & (hh.status != Status.CROSSED)
         if b.base_flee_rate_per_day == 0.0:
@@ -145,7 +147,7 @@ class DisplacementModel(mesa.Model):
 
     def choose_destinations(self, fleeing: np.ndarray) -> None:
         """Fleeing households, and those moving on, pick a destination and set off."""
-        hh, b, t = self.households, self.scenario.behaviour, self.day
+        hh, b, t = self.households, self.config.behaviour, self.day
         rng = self.rng
         open_air = np.flatnonzero(hh.status == Status.OPEN)
         moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
@@ -178,7 +180,7 @@ class DisplacementModel(mesa.Model):
         self.recorder.note_departures(leaving, flights, first)
 
     def move(self) -> tuple[np.ndarray, np.ndarray]:
-        m = self.scenario.movement
+        m = self.config.movement
         res = movement.travel(self.households, self.routes, self.geography, self.road_capacity,
                               m.vehicle_speed_km_per_day, m.foot_speed_km_per_day, self.rng)
         stuck = res.stuck
@@ -201,7 +203,7 @@ class DisplacementModel(mesa.Model):
 
     # ----------------------------------------------------------------- helpers
     def _kind_preference(self) -> np.ndarray:
-        b, geo = self.scenario.behaviour, self.geography
+        b, geo = self.config.behaviour, self.geography
         pref = np.full(geo.n_locations, b.host_preference)
         pref[geo.kind == "camp"] = b.camp_preference
         pref[geo.kind == "crossing"] = b.border_preference
@@ -210,7 +212,7 @@ class DisplacementModel(mesa.Model):
         return pref
 
     def _destination_context(self) -> behaviour.DestinationContext:
-        t, c, geo, b = self.day, self.conflict, self.geography, self.scenario.behaviour
+        t, c, geo, b = self.day, self.conflict, self.geography, self.config.behaviour
         camp_occ, host_occ = admission.occupancy(self.households, geo)
         capacity = self.camp_capacity + self.host_capacity
         crowding = np.divide(camp_occ + host_occ, capacity, out=np.full(geo.n_locations, 3.0),

@@ -27,7 +27,7 @@ def to_dataset(model) -> xr.Dataset:
     """Build the Dataset from a finished (or partly run) model."""
     from sim import __version__
 
-    sc, geo, rec, con = model.scenario, model.geography, model.recorder, model.conflict
+    sc, geo, rec, con = model.config, model.geography, model.recorder, model.conflict
     days = model.day + 1
     s = rec.by_status[:days]
     time = pd.date_range(sc.start_date, periods=days, freq="D")
@@ -94,7 +94,7 @@ def to_dataset(model) -> xr.Dataset:
 def _global_attrs(model, time, version: str) -> dict:
     import mesa
 
-    sc, geo = model.scenario, model.geography
+    sc, geo = model.config, model.geography
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "Conventions": "CF-1.8, ACDD-1.3",

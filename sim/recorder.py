@@ -17,7 +17,7 @@ N_STATUS = len(Status)
 class Recorder:
     def __init__(self, model):
         geo = model.geography
-        days, n_loc, n_edge = model.scenario.days, geo.n_locations, geo.n_edges
+        days, n_loc, n_edge = model.config.days, geo.n_locations, geo.n_edges
         self.model = model
         self.origins = geo.subdistrict_names
         origin_of = {s: k for k, s in enumerate(self.origins)}

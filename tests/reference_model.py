@@ -36,7 +36,7 @@ class ReferenceHousehold(mesa.Agent):
     def step(self):
         if self.fled_day is not None:
             return
-        m, b = self.model, self.model.scenario.behaviour
+        m, b = self.model, self.model.config.behaviour
         danger = float(m.timeline.danger[m.day, self.location])
         front = float(m.timeline.front_distance_km[m.day, self.location])
         perceived = danger ** (2.0 - self.information)
@@ -72,7 +72,7 @@ class ReferenceModel(mesa.Model):
 
     def __init__(self, scenario, geo, seed):
         super().__init__(rng=seed)
-        self.scenario, self.geo = scenario, geo
+        self.config, self.geo = scenario, geo
         self.timeline = build_timeline(scenario, geo)
         hh = synthesise(scenario, geo, np.random.default_rng(seed))
         for i in range(len(hh)):
@@ -90,9 +90,9 @@ class ReferenceModel(mesa.Model):
 
     def step(self):
         self.day = self.steps - 1
-        t, tl, b = self.day, self.timeline, self.scenario.behaviour
+        t, tl, b = self.day, self.timeline, self.config.behaviour
         self.routes = plan_routes(self.geo, tl.government[t], tl.road_cut[t], tl.danger[t],
-                                  self.scenario.movement.danger_route_penalty)
+                                  self.config.movement.danger_route_penalty)
         self.eligible = [(not tl.government[t, d]) and tl.danger[t, d] <= b.max_destination_danger
                          and (self.geo.kind[d] == "crossing"
                               or self.geo.camp_capacity_people[d] + self.geo.host_capacity_people[d] > 0)

@@ -72,3 +72,12 @@ def test_explicit_control_changes_and_strikes(tiny_geo):
     assert tl.danger[3, camp] >= 0.7 and tl.danger[4, camp] >= 0.7
     # a recently changed place is front line: danger at full intensity there
     assert tl.danger[6, mid] == 1.0
+
+
+def test_an_axis_is_no_danger_before_it_starts(tiny_geo):
+    sc = make_scenario(days=30, conflict={"axes": [
+        {"name": "late", "start": "Midtown", "via": ["Southtown"], "start_day": 20,
+         "speed_km_per_day": 1.0}]})
+    tl = build_timeline(sc, tiny_geo)
+    assert tl.danger[:20].max() == 0.0
+    assert tl.danger[20, tiny_geo.index("Midtown")] > 0.9
