@@ -13,10 +13,10 @@ A household tolerates danger up to ``risk_tolerance * danger_tolerance`` indefin
 steady danger far from the front does not empty a town however long it lasts; only danger
 above a household's own threshold drives flight, faster the further above it is.
 
-Why these terms: surveys of Syrian IDPs name direct shelling/air strikes and the approach of
-the front as the main triggers, and families often leave when neighbours do; families that
-were displaced before have fewer assets tying them (REACH/CCCM NW Syria rapid assessments,
-see docs/model.md). Poorly informed households underreact to moderate danger (exponent
+Why these terms (modelling assumptions, documented in docs/model.md and to be calibrated
+against the 2019 offensive): shelling and air strikes near the front drive flight; people
+leave when neighbours do; families displaced before (or earlier in the run) have fewer
+assets tying them to the place. Poorly informed households underreact to moderate danger (exponent
 2 - information > 1) but not to severe danger (danger near 1 is perceived as near 1).
 
 Destination choice is a multinomial logit (Gumbel-max sampling) over reachable, safe places:

@@ -103,9 +103,10 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
         for t in range(axis.start_day, n_days):  # no front on this axis before it starts
             lo = progress[t - c.front_memory_days] if t >= c.front_memory_days else 0.0
             active = (s >= lo - 1e-9) & (s <= progress[t] + 1e-9)
-            front_sets[t].append(path[active])
-            k = int(np.searchsorted(s, progress[t]))
-            tip_lat[t, a], tip_lon[t, a] = _unproject(geo, path[min(k, len(s) - 1)])
+            # The exact tip stays front line, also after the axis stops (a stable front).
+            tip = np.array([np.interp(progress[t], s, path[:, 0]), np.interp(progress[t], s, path[:, 1])])
+            front_sets[t].append(np.vstack([path[active], tip]))
+            tip_lat[t, a], tip_lon[t, a] = _unproject(geo, tip)
 
     for cc in sorted(c.control_changes, key=lambda cc: cc.day):
         if cc.day < n_days:

@@ -56,16 +56,19 @@ class DisplacementModel(mesa.Model):
         self.geography = geography or load_geography(scenario.region)
         geo = self.geography
         cap = scenario.capacity
-        self.camp_capacity = geo.camp_capacity_people * cap.camp_capacity_scale
-        for name, people in cap.camp_capacity_people.items():
-            self.camp_capacity[geo.index(name)] = people
-        self.host_capacity = geo.host_capacity_people * cap.host_capacity_scale
-        self.road_capacity = geo.edge_capacity_people_per_day * scenario.movement.road_capacity_scale
-
         self.conflict: ConflictTimeline = build_timeline(scenario, geo)
         self.border = admission.build_border_timeline(scenario, geo)
         self.households: Households = synthesise(scenario, geo, self.rng)
         self.initial_people = self.households.people
+        # Camp and host capacities were estimated for the shipped population; a scenario with
+        # another total scales them alike, so crowding stays as it was (docs/model.md).
+        shipped = geo.population_people[geo.kind != "external"].sum()
+        self.population_scale = self.initial_people / shipped if shipped > 0 else 1.0
+        self.camp_capacity = geo.camp_capacity_people * self.population_scale * cap.camp_capacity_scale
+        for name, people in cap.camp_capacity_people.items():
+            self.camp_capacity[geo.index(name)] = people
+        self.host_capacity = geo.host_capacity_people * self.population_scale * cap.host_capacity_scale
+        self.road_capacity = geo.edge_capacity_people_per_day * scenario.movement.road_capacity_scale
         self.initial_residents = np.bincount(self.households.home, weights=self.households.size,
                                              minlength=geo.n_locations)
 
@@ -136,13 +139,16 @@ class DisplacementModel(mesa.Model):
         if len(who) == 0:
             return who
         where = hh.location[who]
+        if c.intensity[t] == 0.0:   # no fighting (e.g. after a ceasefire): a quiet front line
+            front_km = np.full_like(front_km, np.inf)
         home = hh.status == Status.HOME
         at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros_like(at_home), where=self.initial_residents > 0)
         p = behaviour.flee_probability(
             danger[where], front_km[where], departed_share[where], hh.risk_tolerance[who],
-            hh.information[who], hh.has_vehicle[who], hh.already_displaced[who], b)
+            hh.information[who], hh.has_vehicle[who],
+            hh.already_displaced[who] | (hh.times_displaced[who] > 0), b)
         return who[behaviour.decide_to_flee(p, self.rng)]
 
     def choose_destinations(self, fleeing: np.ndarray) -> None:
@@ -151,14 +157,15 @@ class DisplacementModel(mesa.Model):
         rng = self.rng
         open_air = np.flatnonzero(hh.status == Status.OPEN)
         moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
-        waiting = np.flatnonzero(hh.status == Status.BORDER)
-        closed_here = self.border.status[t][hh.location[waiting]] == admission.CLOSED
-        giving_up = waiting[closed_here & (rng.random(len(waiting)) < b.border_give_up_per_day)]
+        waiting = np.flatnonzero(hh.status == Status.BORDER)   # not let through (closed or quota full)
+        giving_up = waiting[rng.random(len(waiting)) < b.border_give_up_per_day]
         ctx = self._destination_context()
         in_transit = np.flatnonzero(hh.status == Status.TRANSIT)
-        lost = in_transit[~ctx.eligible[hh.destination[in_transit]]
-                          | ~np.isfinite(self.routes.cost_km[hh.location[in_transit],
-                                                             hh.destination[in_transit]])]
+        dest_now = hh.destination[in_transit]
+        ok = dest_now >= 0
+        ok[ok] = ctx.eligible[dest_now[ok]] & np.isfinite(
+            self.routes.cost_km[hh.location[in_transit][ok], dest_now[ok]])
+        lost = in_transit[~ok]
         movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
         if len(movers) == 0:
             self.recorder.note_departures(movers, movers, movers)
@@ -183,9 +190,8 @@ class DisplacementModel(mesa.Model):
         m = self.config.movement
         res = movement.travel(self.households, self.routes, self.geography, self.road_capacity,
                               m.vehicle_speed_km_per_day, m.foot_speed_km_per_day, self.rng)
-        stuck = res.stuck
-        if len(stuck):  # no route today: wait where they are and choose again tomorrow
-            self.households.destination[stuck] = self.households.location[stuck]
+        if len(res.stuck):  # no route today: wait where they are and choose again tomorrow
+            self.households.destination[res.stuck] = -1
         return res.arrived, res.flow_people
 
     def admit(self, arrived: np.ndarray) -> np.ndarray:
@@ -214,12 +220,16 @@ class DisplacementModel(mesa.Model):
     def _destination_context(self) -> behaviour.DestinationContext:
         t, c, geo, b = self.day, self.conflict, self.geography, self.config.behaviour
         camp_occ, host_occ = admission.occupancy(self.households, geo)
+        hh = self.households
+        outside = (hh.status == Status.OPEN) | (hh.status == Status.BORDER)
+        in_open = np.bincount(hh.location[outside], weights=hh.size[outside], minlength=geo.n_locations)
         capacity = self.camp_capacity + self.host_capacity
-        crowding = np.divide(camp_occ + host_occ, capacity, out=np.full(geo.n_locations, 3.0),
-                             where=capacity > 0)
+        crowding = np.divide(camp_occ + host_occ + in_open, capacity,
+                             out=np.full(geo.n_locations, 3.0), where=capacity > 0)
         is_crossing = geo.kind == "crossing"
-        closed = is_crossing & (self.border.status[t] == admission.CLOSED)
-        crowding[is_crossing] = 0.0
+        closed = is_crossing & (self.border.quota_people_per_day[t] <= 0)
+        # A queue at a crossing deters like a full camp once it reaches border_queue_scale_people.
+        crowding[is_crossing] = in_open[is_crossing] / b.border_queue_scale_people
         eligible = (~c.government[t]) & (c.danger[t] <= b.max_destination_danger)
         eligible &= (capacity > 0) | is_crossing
         return behaviour.DestinationContext(

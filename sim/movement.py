@@ -2,7 +2,7 @@
 
 Each day a household in transit has a travel budget (km/day: vehicle or on foot). It hops
 node to node along today's next-hop table; entering a road uses that road's daily capacity
-(people/day, shared by both directions), granted in a random order each day. A household
+(people/day in each direction), granted in a random order each day. A household
 that cannot get onto a full road waits at the node overnight; one whose budget runs out
 part-way spends the night on the road and continues tomorrow. If the road ahead is cut or the
 place ahead falls to the government side, it turns back to the node it came from.
@@ -25,7 +25,7 @@ MAX_HOPS_PER_DAY = 64
 class TravelResult:
     arrived: np.ndarray        # household indices that reached their destination today
     stuck: np.ndarray          # household indices with no route to their destination
-    flow_people: np.ndarray    # [edge] people who entered each road today
+    flow_people: np.ndarray    # [edge, 2] people who entered each road today: from->to, to->from
 
 
 def grouped_fits(group: np.ndarray, amount: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -65,11 +65,12 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
            rng: np.random.Generator) -> TravelResult:
     # A fresh random order each day decides who gets onto a full road first.
     idx = rng.permutation(np.flatnonzero(hh.status == Status.TRANSIT))
-    flow = np.zeros(geo.n_edges)
+    flow = np.zeros(2 * geo.n_edges)     # index 2 e + direction
     if len(idx) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return TravelResult(empty, empty, flow)
-    cap_left = capacity_people_per_day.astype(np.float64).copy()
+        return TravelResult(empty, empty, flow.reshape(-1, 2))
+    # Capacity is per direction (sim/data/idlib/sources.md, E11).
+    cap_left = np.repeat(capacity_people_per_day.astype(np.float64), 2)
     loc = hh.location[idx].astype(np.int64)
     nxt = hh.next_node[idx].astype(np.int64)
     prog = hh.progress_km[idx].astype(np.float64)
@@ -78,7 +79,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     budget = np.where(hh.has_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
     arrived = np.zeros(len(idx), dtype=bool)
     stuck = np.zeros(len(idx), dtype=bool)
-    active = np.ones(len(idx), dtype=bool)
+    active = dest >= 0          # no destination (stuck yesterday): wait to choose again
     edge_of = geo.edge_matrix
     length = geo.edge_length_km
 
@@ -121,10 +122,11 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
         if len(ask) == 0:
             break
         e = edge_of[loc[ask], hop]
-        fits = grouped_fits(e, size[ask], cap_left)
+        lane = 2 * e + (geo.edge_from[e] != loc[ask])
+        fits = grouped_fits(lane, size[ask], cap_left)
         granted = ask[fits]
-        np.add.at(cap_left, e[fits], -size[granted])
-        np.add.at(flow, e[fits], size[granted])
+        np.add.at(cap_left, lane[fits], -size[granted])
+        np.add.at(flow, lane[fits], size[granted])
         nxt[granted] = hop[fits]
         prog[granted] = 0.0
         wait = ask[~fits]
@@ -133,4 +135,4 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     hh.location[idx] = loc
     hh.next_node[idx] = nxt
     hh.progress_km[idx] = prog
-    return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow)
+    return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow.reshape(-1, 2))

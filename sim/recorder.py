@@ -31,7 +31,7 @@ class Recorder:
         self.flights = f((days, n_loc))
         self.new_displaced = f((days, n_loc))
         self.border_crossings = f((days, n_loc))
-        self.flow = f((days, n_edge))
+        self.flow = f((days, n_edge, 2))
         self.camp_occupancy = f((days, n_loc))
         self.displaced_by_group = f((days, len(GROUPS)))
         self.displaced_by_origin = f((days, n_orig, n_loc))

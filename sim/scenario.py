@@ -158,6 +158,8 @@ class BehaviourConfig(_Strict):
     northern_aleppo_preference: Number = -0.5
     border_preference: Number = 0.0
     closed_border_penalty: NonNegative = 3.0
+    border_queue_scale_people: Positive = 10_000.0
+    """People waiting at a crossing at which the queue deters as much as a full camp."""
     max_destination_danger: Probability = 0.1
     border_give_up_per_day: Probability = 0.05
     open_air_move_on_per_day: Probability = 0.03

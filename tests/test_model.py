@@ -127,3 +127,22 @@ def test_border_open_lets_people_cross_and_closed_does_not(idlib_geo):
     assert opened["crossed_border"].values[-1] > 0
     # nobody crosses before the crossings open on day 14
     assert opened["border_crossings"].isel(time=slice(0, 14)).sum() == 0
+
+
+def test_no_new_flight_after_a_ceasefire():
+    ds = to_dataset(run_tiny(days=40, conflict={"ceasefire_day": 15}))
+    flights = ds["flights"].sum("location").values
+    assert flights[:15].sum() > 0
+    assert flights[15:].sum() == 0
+
+
+def test_capacities_scale_with_the_population(tiny_geo):
+    small = DisplacementModel(make_scenario(population={"total_people": 15000}), tiny_geo)
+    full = DisplacementModel(make_scenario(population={"total_people": 30000}), tiny_geo)
+    camp = tiny_geo.index("Northcamp")
+    assert np.isclose(small.camp_capacity[camp] * 2, full.camp_capacity[camp])
+    # explicit capacities are taken as given
+    fixed = DisplacementModel(make_scenario(population={"total_people": 15000},
+                                            capacity={"camp_capacity_people": {"Northcamp": 999}}),
+                              tiny_geo)
+    assert fixed.camp_capacity[camp] == 999
