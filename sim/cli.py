@@ -55,6 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--people", type=_positive_int, default=None, help="override total people")
     b.add_argument("--days", type=_positive_int, default=None, help="override days")
     b.add_argument("--out", default=None, help="folder for the NetCDF (default: a temporary one)")
+
+    w = sub.add_parser("sweep", help="run an ensemble or parameter sweep (resumable)")
+    w.add_argument("sweep", help="sweep YAML file (see scenarios/sweeps/)")
+    w.add_argument("--workers", type=_positive_int, default=None,
+                   help="parallel runs (default: all cores)")
+    where = w.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default=None,
+                       help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--dask-local", action="store_true",
+                       help="start a local Dask cluster with --workers workers")
+    w.add_argument("--out", default="results", help="output folder (default: results)")
+    w.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("sensitivity", help="Morris/Sobol indices and tornado plots of a sweep")
+    s.add_argument("folder", help="a sweep's results folder, e.g. results/<sweep>/")
     return p
 
 
@@ -71,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
             from sim.bench import bench
 
             return bench(args.scenario, people=args.people, days=args.days, out=args.out)
+        if args.command == "sweep":
+            from sim.sweep_cli import cmd_sweep
+
+            return cmd_sweep(args)
+        if args.command == "sensitivity":
+            from sim.sweep_cli import cmd_sensitivity
+
+            return cmd_sensitivity(args)
     except InputError as exc:
         sys.stderr.write(f"idlib-sim: error: {exc}\n")
         return EXIT_BAD_INPUT

@@ -53,6 +53,7 @@ def to_dataset(model) -> xr.Dataset:
         "camp_occupancy": _var(L, rec.camp_occupancy[:days], PEOPLE, "people occupying camp places (day-0 camp residents and admitted arrivals)"),
         "camp_capacity": _var(("location",), camp_cap, PEOPLE, "camp capacity"),
         "host_capacity": _var(("location",), model.host_capacity, PEOPLE, "extra people host communities can absorb"),
+        "road_capacity": _var(("road",), model.road_capacity, PEOPLE_PER_DAY, "road capacity in each direction"),
         "camp_overflow": _var(L, overflow, PEOPLE, "people at a camp cluster left in the open because the camps are full"),
         "danger": _var(L, con.danger[:days], "1", "conflict danger index (0 = none, 1 = front line at full intensity)"),
         "government_control": _var(L, con.government[:days].astype(np.int8), "1", "location under government control (1) or not (0)",
@@ -84,7 +85,6 @@ def to_dataset(model) -> xr.Dataset:
         "road_from": ("road", np.array(geo.names, dtype=object)[geo.edge_from], {"long_name": "road end A"}),
         "road_to": ("road", np.array(geo.names, dtype=object)[geo.edge_to], {"long_name": "road end B"}),
         "road_length_km": ("road", geo.edge_length_km, {"units": "km", "long_name": "road length"}),
-        "road_capacity": ("road", model.road_capacity, {"units": PEOPLE_PER_DAY, "long_name": "road capacity in each direction"}),
         "origin": ("origin", np.array(rec.origins, dtype=object), {"long_name": "home sub-district"}),
         "group": ("group", np.array(GROUPS, dtype=object), {"long_name": "age/sex group"}),
     }

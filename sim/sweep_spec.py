@@ -1,0 +1,295 @@
+"""Sweep files: which scenario fields to vary, how to sample them, and how many seeds per point.
+
+A sweep YAML names a base scenario, ``parameters`` addressed by dotted paths into the
+scenario (``behaviour.flee_propensity``, ``conflict.axes.0.speed_km_per_day``,
+``border.default``...), each given as a ``range``, a list of ``values`` or a
+``distribution``; a ``sampler`` (grid, random, latin, morris, sobol) and ``members`` (seeds
+per point). It is validated once, here, into a frozen :class:`SweepPlan` whose points are
+checked against the scenario schema, so a sweep never starts with a misspelt path.
+Morris and Sobol designs come from SALib; Latin hypercubes from SciPy's ``qmc``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy import stats
+from scipy.stats import qmc
+
+from sim.errors import InputError
+from sim.scenario import (Scenario, Whole, _friendly, _read_yaml, check_places, load_scenario,
+                          parse_scenario)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParameterSpec(_Strict):
+    """One varied parameter: exactly one of ``range``, ``values`` or ``distribution``."""
+
+    range: tuple[float, float] | None = None
+    values: tuple[Any, ...] | None = None
+    distribution: Literal["uniform", "normal", "lognormal", "triangular"] | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0)] | None = None
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "ParameterSpec":
+        given = [k for k in ("range", "values", "distribution") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of range: [low, high], values: [...] or distribution")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(f"empty range {list(self.range)}: low must be below high")
+        if self.values is not None and len(self.values) == 0:
+            raise ValueError("empty values list: give at least one value")
+        if self.distribution in ("uniform", "triangular"):
+            if self.low is None or self.high is None or not self.low < self.high:
+                raise ValueError(f"{self.distribution} needs low < high")
+            if self.distribution == "triangular" and not (self.mode is not None and self.low <= self.mode <= self.high):
+                raise ValueError("triangular needs low <= mode <= high")
+        if self.distribution in ("normal", "lognormal") and (self.mean is None or self.sd is None):
+            raise ValueError(f"{self.distribution} needs mean and sd")
+        return self
+
+    def from_unit(self, u: np.ndarray) -> list:
+        """Map points of [0, 1) to parameter values (inverse CDF / index into values)."""
+        u = np.clip(np.asarray(u, float), 1e-9, 1 - 1e-9)
+        if self.values is not None:
+            idx = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
+            return [self.values[i] for i in idx]
+        if self.range is not None:
+            x = self.range[0] + u * (self.range[1] - self.range[0])
+        elif self.distribution == "uniform":
+            x = stats.uniform(self.low, self.high - self.low).ppf(u)
+        elif self.distribution == "triangular":
+            c = (self.mode - self.low) / (self.high - self.low)
+            x = stats.triang(c, loc=self.low, scale=self.high - self.low).ppf(u)
+        elif self.distribution == "normal":
+            x = stats.norm(self.mean, self.sd).ppf(u)
+        else:
+            x = stats.lognorm(s=self.sd, scale=np.exp(self.mean)).ppf(u)
+        return [int(round(v)) if self.integer else float(v) for v in x]
+
+    def grid(self, levels: int) -> list:
+        if self.values is not None:
+            return list(self.values)
+        return self.from_unit((np.arange(levels) + 0.5) / levels if self.distribution
+                              else np.linspace(0, 1, levels))
+
+
+class SamplerSpec(_Strict):
+    kind: Literal["grid", "random", "latin", "morris", "sobol"] = "grid"
+    samples: Annotated[Whole, Field(ge=1)] = 8
+    """random/latin: points; morris: trajectories; sobol: base samples N (2^k best)."""
+    levels: Annotated[Whole, Field(ge=2)] = 4
+    """grid: points per range; morris: number of levels."""
+
+
+class SweepSpec(_Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$")]
+    description: str = ""
+    base: str
+    members: Annotated[Whole, Field(ge=1)] = 1
+    seed: Annotated[Whole, Field(ge=0)] = 0
+    sampler: SamplerSpec = SamplerSpec()
+    set: dict[str, Any] = Field(default_factory=dict)
+    """Fixed overrides applied to every run (dotted paths), e.g. a smaller population."""
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _sampler_needs_parameters(self) -> "SweepSpec":
+        if self.sampler.kind in ("morris", "sobol", "latin", "random") and not self.parameters:
+            raise ValueError(f"sampler {self.sampler.kind} needs at least one parameter")
+        if self.sampler.kind == "sobol" and len(self.parameters) < 2:
+            raise ValueError("sobol needs at least two parameters")
+        return self
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated sweep: the base scenario as data, the points to run and the seeds."""
+
+    spec: SweepSpec
+    source_path: str
+    base_data: dict            # base scenario (with ``set`` applied) as a JSON-able dict
+    base_sha256: str
+    points: tuple[dict, ...]   # one {path: value} per point
+    design: np.ndarray         # [point, parameter] numeric design (SALib problem space)
+    problem: dict              # SALib problem (names, bounds)
+    seeds: tuple[int, ...]     # one per member, the same for every point (common random numbers)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.points) * len(self.seeds)
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return list(self.spec.parameters)
+
+    def scenario_data(self, point: int) -> dict:
+        data = copy.deepcopy(self.base_data)
+        for path, value in self.points[point].items():
+            set_path(data, path, value)
+        return data
+
+    def fingerprint(self) -> str:
+        """Identifies the sweep's content: same spec and base scenario -> same fingerprint."""
+        blob = json.dumps({"spec": self.spec.model_dump(mode="json"), "base": self.base_sha256},
+                          sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- dotted paths
+
+MAPPING_FIELDS = {"crossings", "people_by_place", "camp_capacity_people"}
+
+
+def set_path(data: dict, path: str, value) -> None:
+    """Set ``value`` at a dotted path; raise KeyError naming the bad part if it does not exist."""
+    parts = path.split(".")
+    node = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise KeyError(f"index {part!r} not in a list of {len(node)}")
+            key: Any = int(part)
+        elif isinstance(node, dict):
+            parent = parts[depth - 1] if depth else ""
+            if part not in node and parent not in MAPPING_FIELDS:
+                hint = difflib.get_close_matches(part, [str(k) for k in node], n=1)
+                raise KeyError(f"no field {part!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            key = part
+        else:
+            raise KeyError(f"{'.'.join(parts[:depth])} is a value, not a section")
+        if last:
+            node[key] = value
+        else:
+            if isinstance(node, dict) and key not in node:
+                node[key] = {}
+            node = node[key]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_sweep(path: str | Path, geography=None) -> SweepPlan:
+    path = Path(path)
+    where = str(path)
+    if not path.is_file():
+        raise InputError("file not found; give the path of a sweep YAML file (see scenarios/sweeps/)",
+                         where=where)
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise InputError("the file must be a YAML mapping of sweep fields", where=where)
+    try:
+        spec = SweepSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = _friendly(exc, where)
+        if "unknown field" in err.message and err.field and "." not in err.field:
+            hint = difflib.get_close_matches(err.field, list(SweepSpec.model_fields), n=1)
+            err = InputError("unknown field" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                             where=where, field=err.field)
+        raise err from None
+    base = load_scenario(path.parent / spec.base, geography)
+    if geography is None:
+        from sim.geography import load_geography
+
+        geography = load_geography(base.region)
+    base_data = base.model_dump(mode="json", by_alias=True)
+    for p, value in spec.set.items():
+        _apply_checked(base_data, p, value, f"set.{p}", where)
+    _validate(base_data, geography, "set", where)
+    points, design, problem = _sample(spec)
+    for name, pspec in spec.parameters.items():   # every value a parameter can take must be valid
+        extremes = list(pspec.values) if pspec.values is not None else pspec.from_unit(np.array([0.0, 1.0]))
+        for value in extremes:
+            trial = copy.deepcopy(base_data)
+            _apply_checked(trial, name, value, f"parameters.{name}", where)
+            _validate(trial, geography, f"parameters.{name}", where)
+    seeds = tuple(int(s.generate_state(1, dtype=np.uint32)[0])
+                  for s in np.random.SeedSequence(spec.seed).spawn(spec.members))
+    return SweepPlan(spec=spec, source_path=str(path), base_data=base_data,
+                     base_sha256=base.source_sha256, points=tuple(points), design=design,
+                     problem=problem, seeds=seeds)
+
+
+def _apply_checked(data: dict, path: str, value, field: str, where: str) -> None:
+    try:
+        set_path(data, path, value)
+    except KeyError as exc:
+        raise InputError(f"unknown parameter path: {exc.args[0]}; use a dotted path to a "
+                         "scenario field, e.g. behaviour.flee_propensity", where=where,
+                         field=field) from None
+
+
+def _validate(data: dict, geography, field: str, where: str) -> Scenario:
+    try:
+        sc = parse_scenario(data, where)
+        check_places(sc, geography, where)
+    except InputError as exc:
+        inner = f" ({exc.field})" if exc.field else ""
+        raise InputError(f"gives an invalid scenario{inner}: {exc.message}", where=where,
+                         field=field) from None
+    return sc
+
+
+def _sample(spec: SweepSpec) -> tuple[list[dict], np.ndarray, dict]:
+    names = list(spec.parameters)
+    params = [spec.parameters[n] for n in names]
+    s = spec.sampler
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    if not names:
+        return [{}], np.zeros((1, 0)), problem
+    if s.kind == "grid":
+        axes = [p.grid(s.levels) for p in params]
+        points = [dict(zip(names, combo)) for combo in itertools.product(*axes)]
+        design = np.array([[_numeric(p, v) for p, v in zip(params, combo)]
+                           for combo in itertools.product(*axes)], dtype=float)
+        return points, design, problem
+    if s.kind == "random":
+        unit = np.random.default_rng(spec.seed).random((s.samples, len(names)))
+    elif s.kind == "latin":
+        unit = qmc.LatinHypercube(d=len(names), seed=spec.seed).random(s.samples)
+    elif s.kind == "morris":
+        from SALib.sample import morris
+
+        unit = morris.sample(problem, N=s.samples, num_levels=s.levels, seed=spec.seed)
+    else:
+        from SALib.sample import sobol
+
+        unit = sobol.sample(problem, N=s.samples, calc_second_order=False, seed=spec.seed)
+    columns = [p.from_unit(unit[:, j]) for j, p in enumerate(params)]
+    points = [dict(zip(names, row)) for row in zip(*columns)]
+    return points, np.asarray(unit, dtype=float), problem
+
+
+def _numeric(p: ParameterSpec, v) -> float:
+    if p.values is not None:
+        return float(list(p.values).index(v))
+    return float(v)
+
+
+def dump_plan(plan: SweepPlan) -> str:
+    """The plan as JSON (written as sweep.json next to the runs)."""
+    return json.dumps({
+        "name": plan.spec.name, "fingerprint": plan.fingerprint(), "source": plan.source_path,
+        "sampler": plan.spec.sampler.model_dump(), "members": plan.spec.members,
+        "root_seed": plan.spec.seed, "seeds": list(plan.seeds), "problem": plan.problem,
+        "parameters": plan.parameter_names, "points": list(plan.points),
+        "design": plan.design.tolist(), "base_sha256": plan.base_sha256,
+    }, indent=1, default=str)
