@@ -67,22 +67,25 @@ class ParameterSpec(_Strict):
 
     def from_unit(self, u: np.ndarray) -> list:
         """Map points of [0, 1) to parameter values (inverse CDF / index into values)."""
-        u = np.clip(np.asarray(u, float), 1e-9, 1 - 1e-9)
+        u = np.clip(np.asarray(u, float), 0.0, 1.0)
         if self.values is not None:
             idx = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
             return [self.values[i] for i in idx]
         if self.range is not None:
             x = self.range[0] + u * (self.range[1] - self.range[0])
-        elif self.distribution == "uniform":
-            x = stats.uniform(self.low, self.high - self.low).ppf(u)
-        elif self.distribution == "triangular":
-            c = (self.mode - self.low) / (self.high - self.low)
-            x = stats.triang(c, loc=self.low, scale=self.high - self.low).ppf(u)
-        elif self.distribution == "normal":
-            x = stats.norm(self.mean, self.sd).ppf(u)
         else:
-            x = stats.lognorm(s=self.sd, scale=np.exp(self.mean)).ppf(u)
-        return [int(round(v)) if self.integer else float(v) for v in x]
+            x = self._ppf(np.clip(u, 1e-9, 1 - 1e-9))
+        return [int(round(v)) if self.integer else float(round(v, 12)) for v in x]
+
+    def _ppf(self, u: np.ndarray) -> np.ndarray:
+        if self.distribution == "uniform":
+            return stats.uniform(self.low, self.high - self.low).ppf(u)
+        if self.distribution == "triangular":
+            c = (self.mode - self.low) / (self.high - self.low)
+            return stats.triang(c, loc=self.low, scale=self.high - self.low).ppf(u)
+        if self.distribution == "normal":
+            return stats.norm(self.mean, self.sd).ppf(u)
+        return stats.lognorm(s=self.sd, scale=np.exp(self.mean)).ppf(u)
 
     def grid(self, levels: int) -> list:
         if self.values is not None:
@@ -147,9 +150,14 @@ class SweepPlan:
         return data
 
     def fingerprint(self) -> str:
-        """Identifies the sweep's content: same spec and base scenario -> same fingerprint."""
-        blob = json.dumps({"spec": self.spec.model_dump(mode="json"), "base": self.base_sha256},
-                          sort_keys=True)
+        """Identifies the sweep's content: same spec and base scenario -> same fingerprint.
+
+        ``members`` is left out: member m has the same seed whatever the number of members,
+        so a sweep can grow (20 -> 32 members) and reuse the runs it has.
+        """
+        spec = self.spec.model_dump(mode="json", exclude={"members"})
+        blob = json.dumps({"spec": spec, "base": self.base_sha256, "points": self.points},
+                          sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 
