@@ -53,3 +53,38 @@ def bench(scenario: str | None = None, people: int | None = None, days: int | No
     print(f"peak memory (RSS)   {peak_mb:7.0f} MB")
     print(f"displaced           {ds['cumulative_displaced'].values[-1]:,.0f}")
     return 0
+
+
+def bench_ensemble(scenario: str | None = None, members: int = 16, workers: int = 2,
+                   people: int | None = None, dask: bool = True) -> int:
+    """Time a full-scale ensemble on the local process pool, then on a local Dask cluster."""
+    import shutil
+
+    from sim.sweep import ensemble_plan, run_sweep
+
+    path = scenario or DEFAULT_SCENARIO
+    plan = ensemble_plan(path, members)
+    if people is not None:
+        data = dict(plan.base_data)
+        data["population"] = {**data["population"], "total_people": people}
+        from dataclasses import replace
+
+        plan = replace(plan, base_data=data)
+    print(f"ensemble of {members} members of {plan.spec.name} "
+          f"({plan.base_data['population']['total_people']:,} people, "
+          f"{plan.base_data['days']} days) on {workers} workers")
+    timings = {}
+    for backend in (["pool", "dask"] if dask else ["pool"]):
+        folder = Path(tempfile.mkdtemp(prefix=f"idlib-bench-{backend}-"))
+        t0 = time.perf_counter()
+        result = run_sweep(plan, workers=workers, dask_local=backend == "dask", folder=folder)
+        wall = time.perf_counter() - t0
+        timings[backend] = wall
+        print(f"{backend:5s} wall time {wall:7.1f} s   {result.finished / wall * 60:5.1f} runs/minute"
+              f"   ({result.finished} runs, {len(result.failed)} failed; combine included)")
+        shutil.rmtree(folder, ignore_errors=True)
+    if "dask" in timings:
+        print(f"Dask overhead over the local pool: {(timings['dask'] / timings['pool'] - 1) * 100:+.1f} %")
+    per_run = timings["pool"] / members * workers
+    print(f"projected 64-member ensemble on the pool: {64 * per_run / workers / 60:.1f} minutes")
+    return 0

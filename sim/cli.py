@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--days", type=_positive_int, default=None, help="override days")
     b.add_argument("--out", default=None, help="folder for the NetCDF (default: a temporary one)")
 
+    be = sub.add_parser("bench-ensemble", help="time a full-scale ensemble: process pool vs Dask")
+    be.add_argument("scenario", nargs="?", default=None)
+    be.add_argument("--members", type=_positive_int, default=16)
+    be.add_argument("--workers", type=_positive_int, default=2)
+    be.add_argument("--people", type=_positive_int, default=None, help="override total people")
+    be.add_argument("--no-dask", action="store_true", help="time the process pool only")
+
     w = sub.add_parser("sweep", help="run an ensemble or parameter sweep (resumable)")
     w.add_argument("sweep", help="sweep YAML file (see scenarios/sweeps/)")
     w.add_argument("--workers", type=_positive_int, default=None,
@@ -86,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             from sim.bench import bench
 
             return bench(args.scenario, people=args.people, days=args.days, out=args.out)
+        if args.command == "bench-ensemble":
+            from sim.bench import bench_ensemble
+
+            return bench_ensemble(args.scenario, members=args.members, workers=args.workers,
+                                  people=args.people, dask=not args.no_dask)
         if args.command == "sweep":
             from sim.sweep_cli import cmd_sweep
 

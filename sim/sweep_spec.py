@@ -164,6 +164,7 @@ class SweepPlan:
 # --------------------------------------------------------------------------- dotted paths
 
 MAPPING_FIELDS = {"crossings", "people_by_place", "camp_capacity_people"}
+FIXED_AXES = {"days", "start_date"}
 
 
 def set_path(data: dict, path: str, value) -> None:
@@ -213,6 +214,11 @@ def load_sweep(path: str | Path, geography=None) -> SweepPlan:
             err = InputError("unknown field" + (f"; did you mean '{hint[0]}'?" if hint else ""),
                              where=where, field=err.field)
         raise err from None
+    for name in spec.parameters:
+        if name in FIXED_AXES:
+            raise InputError("cannot be varied: runs of one sweep share a time axis; make "
+                             "another sweep for another period", where=where,
+                             field=f"parameters.{name}")
     base = load_scenario(path.parent / spec.base, geography)
     if geography is None:
         from sim.geography import load_geography

@@ -105,3 +105,8 @@ def test_shipped_sweeps_load():
     for name in ("full_assault_ensemble", "border_and_behaviour"):
         plan = load_sweep(REPO / "scenarios" / "sweeps" / f"{name}.yaml")
         assert plan.n_runs >= 32
+
+
+def test_days_cannot_be_varied(tmp_path):
+    err = error(tmp_path, {"parameters": {"days": {"values": [10, 20]}}})
+    assert err.field == "parameters.days"
