@@ -72,6 +72,8 @@ def to_dataset(model) -> xr.Dataset:
                                    "people displaced in this run and still in the area, by age/sex group"),
         "displaced_by_origin": _var(("time", "origin", "location"), rec.displaced_by_origin[:days], PEOPLE,
                                     "people displaced in this run (in transit or sheltered) by home sub-district and current location"),
+        "in_camp_by_origin": _var(("time", "origin"), rec.in_camp_by_origin[:days], PEOPLE,
+                                  "people displaced in this run and admitted to camps, by home sub-district"),
         "conflict_intensity": _var(T, con.intensity[:days], "1", "conflict intensity level"),
     }
     coords = {

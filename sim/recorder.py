@@ -35,6 +35,7 @@ class Recorder:
         self.camp_occupancy = f((days, n_loc))
         self.displaced_by_group = f((days, len(GROUPS)))
         self.displaced_by_origin = f((days, n_orig, n_loc))
+        self.in_camp_by_origin = f((days, n_orig))
         self.cumulative_displaced = f(days)
         self.cumulative_flights = f(days)
         self._pending = (np.zeros(n_loc), np.zeros(n_loc), np.zeros(n_loc))
@@ -82,6 +83,12 @@ class Recorder:
         self.displaced_by_origin[day] = np.bincount(
             okey, weights=hh.size[present][ok], minlength=len(self.origins) * n
         ).reshape(len(self.origins), n)
+
+        camp = hh.status == Status.CAMP
+        corigin = self.origin_of_location[hh.home[camp]]
+        cok = corigin >= 0
+        self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.size[camp][cok],
+                                                  minlength=len(self.origins))
 
         moved = counts[[Status.TRANSIT, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]]
         self.displaced_now = int(moved.sum())

@@ -214,12 +214,17 @@ def load_sweep(path: str | Path, geography=None) -> SweepPlan:
             err = InputError("unknown field" + (f"; did you mean '{hint[0]}'?" if hint else ""),
                              where=where, field=err.field)
         raise err from None
+    return plan_from_spec(spec, path.parent, where, geography)
+
+
+def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) -> SweepPlan:
+    """Check a sweep spec against its base scenario and sample its points."""
     for name in spec.parameters:
         if name in FIXED_AXES:
             raise InputError("cannot be varied: runs of one sweep share a time axis; make "
                              "another sweep for another period", where=where,
                              field=f"parameters.{name}")
-    base = load_scenario(path.parent / spec.base, geography)
+    base = load_scenario(base_dir / spec.base, geography)
     if geography is None:
         from sim.geography import load_geography
 
@@ -237,7 +242,7 @@ def load_sweep(path: str | Path, geography=None) -> SweepPlan:
             _validate(trial, geography, f"parameters.{name}", where)
     seeds = tuple(int(s.generate_state(1, dtype=np.uint32)[0])
                   for s in np.random.SeedSequence(spec.seed).spawn(spec.members))
-    return SweepPlan(spec=spec, source_path=str(path), base_data=base_data,
+    return SweepPlan(spec=spec, source_path=where, base_data=base_data,
                      base_sha256=base.source_sha256, points=tuple(points), design=design,
                      problem=problem, seeds=seeds)
 
