@@ -14,8 +14,6 @@ scale before comparison.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sim.atomic import atomic_path, write_text
 from sim.errors import InputError
 from sim.observed import ObservedRow
 from sim.sweep_spec import ParameterSpec, SamplerSpec, SweepPlan, SweepSpec, plan_from_spec
@@ -124,19 +123,11 @@ def posterior(points: pd.DataFrame, names: list[str], accept: float,
 
 
 def write_outputs(post: Posterior, folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, df in (("posterior.csv", post.summary), ("points.csv", post.points)):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        df.to_csv(tmp, index=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / name)
+        with atomic_path(folder / name) as tmp:
+            df.to_csv(tmp, index=False)
         out.append(folder / name)
-    fd, tmp = tempfile.mkstemp(prefix=".posterior.json.", suffix=".part", dir=folder)
-    with os.fdopen(fd, "w") as f:
-        json.dump(post.summary.to_dict(orient="records"), f, indent=1)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, folder / "posterior.json")
-    out.append(folder / "posterior.json")
+    out.append(write_text(folder / "posterior.json",
+                          json.dumps(post.summary.to_dict(orient="records"), indent=1)))
     return out

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import platform
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sim.atomic import atomic_path
 from sim.population import GROUPS, Status
 
 PEOPLE = "people"
@@ -135,17 +134,8 @@ def _global_attrs(model, time, version: str) -> dict:
 
 def write_atomic(ds: xr.Dataset, path: str | Path) -> Path:
     """Write NetCDF under a temporary name in the same folder, then rename into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars
-                    if ds[v].dtype.kind in "fiu"}
+    encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars
+                if ds[v].dtype.kind in "fiu"}
+    with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)

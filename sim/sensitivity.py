@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
+from sim.atomic import atomic_path
 from sim.errors import InputError
 from sim.metrics import METRICS
 
@@ -105,9 +104,7 @@ def _ok_records(path: Path) -> dict[str, dict]:
 
 def write_indices_csv(indices: list[Indices], path: Path) -> Path:
     """One row per (metric, parameter) with every index computed; written atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    with os.fdopen(fd, "w", newline="") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as f:
         keys = sorted({k for ix in indices for k in ix.values})
         w = csv.writer(f)
         w.writerow(["metric", "method", "parameter", *keys])
@@ -115,6 +112,4 @@ def write_indices_csv(indices: list[Indices], path: Path) -> Path:
             for j, name in enumerate(ix.parameters):
                 w.writerow([ix.metric, ix.method, name,
                             *[f"{ix.values[k][j]:.6g}" if k in ix.values else "" for k in keys]])
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
     return path

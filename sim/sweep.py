@@ -20,7 +20,6 @@ import json
 import os
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from sim.atomic import atomic_path, write_bytes
 from sim.errors import InputError
 from sim.sweep_spec import SweepPlan, SweepSpec, dump_plan, load_sweep
 
@@ -210,7 +210,7 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
                 result.failed.append(rec)
             else:
                 blob, rec = outcome
-                _write_bytes_atomic(runs_dir / f"{task.run_id}.nc", blob)
+                write_bytes(runs_dir / f"{task.run_id}.nc", blob)
                 result.finished += 1
             rec["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             manifest.append(rec)
@@ -240,21 +240,7 @@ def _claim_folder(folder: Path, plan: SweepPlan) -> None:
                              field="--out")
         if len(old.get("seeds", [])) >= len(plan.seeds):
             return
-    _write_bytes_atomic(marker, dump_plan(plan).encode())
-
-
-def _write_bytes_atomic(path: Path, blob: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(marker, dump_plan(plan).encode())
 
 
 class Manifest:
@@ -346,15 +332,8 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
 
 
 def _to_netcdf_atomic(ds: xr.Dataset, path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +9,7 @@ import xarray as xr
 from rich.console import Console
 from rich.table import Table
 
+from sim.atomic import atomic_path
 from sim.errors import InputError
 
 
@@ -66,13 +65,9 @@ def cmd_validate(args) -> int:
     Console().print(t)
     covered = int(tab["sim_p50"].notna().sum())
     print(f"mean relative difference |sim - obs| / obs over {covered} covered rows: {mrd:.0%}")
-    folder.mkdir(parents=True, exist_ok=True)
     stem = folder / Path(args.observed).stem
-    fd, tmp = tempfile.mkstemp(prefix=".v.", suffix=".part", dir=folder)
-    os.close(fd)
-    tab.to_csv(tmp, index=False)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, stem.with_suffix(".csv"))
+    with atomic_path(stem.with_suffix(".csv")) as tmp:
+        tab.to_csv(tmp, index=False)
     observed_vs_simulated(tab, stem, f"Observed vs simulated: {ds.attrs.get('scenario_name', '')}",
                           runs)
     print(f"table: {stem.with_suffix('.csv')}; plot: {stem}.png")

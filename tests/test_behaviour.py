@@ -4,7 +4,6 @@ reachable and chosen with multinomial-logit frequencies."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from sim.behaviour import (DestinationContext, choose_destinations, destination_utility,
                            flee_probability)

@@ -4,7 +4,6 @@ re-displacement, and the shipped Idlib scenarios at small scale."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import xarray as xr
 
 from conftest import REPO, TINY, make_scenario
