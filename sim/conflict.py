@@ -114,10 +114,16 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
 
     changed = np.zeros_like(government)
     changed[1:] = government[1:] != government[:-1]
+    held_points = np.zeros((0, 2))
+    if c.government_points:
+        lat_lon = np.array([geo.point_lat_lon(n) for n in c.government_points])
+        held_points = np.column_stack(geo.project_km(lat_lon[:, 0], lat_lon[:, 1]))
     for t in range(n_days):
         recent = changed[max(0, t - c.front_memory_days + 1): t + 1].any(axis=0)
         if recent.any():
             front_sets[t].append(loc_xy[recent])
+        if c.contact_line:   # the whole line of contact, every day
+            front_sets[t].extend([loc_xy[government[t]], held_points])
 
     front_distance = np.full((n_days, n_loc), np.inf)
     road_cut = np.zeros((n_days, geo.n_edges), dtype=bool)

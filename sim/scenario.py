@@ -115,6 +115,12 @@ class ConflictConfig(_Strict):
     road_cut_km: NonNegative = 3.0
     strikes: tuple[Strike, ...] = ()
     road_closures: tuple[RoadClosure, ...] = ()
+    contact_line: bool = False
+    """Treat the whole line of contact as front: every government-held place and every
+    ``government_points`` reference point is a source of danger every day (scaled by the
+    intensity), not only the ground an axis covered or control changed in recently."""
+    government_points: tuple[str, ...] = ()
+    """Government-held reference points outside the map (front_points.csv) on the contact line."""
 
 
 class BorderPhase(_Strict):
@@ -360,6 +366,8 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
         if axis.stop_day is not None and axis.stop_day < axis.start_day:
             raise InputError("stop_day is before start_day; make stop_day >= start_day",
                              where=where, field=f"conflict.axes.{i}.stop_day")
+    for i, name in enumerate(c.government_points):
+        need(name, f"conflict.government_points.{i}", allow_front_points=True)
     for i, cc in enumerate(c.control_changes):
         need(cc.place, f"conflict.control_changes.{i}.place")
     for i, s in enumerate(c.strikes):

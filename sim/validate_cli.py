@@ -62,7 +62,7 @@ def cmd_validate(args) -> int:
         else:
             t.add_row(r.window, r.measure, r.area, f"{r.observed:,.0f}", f"{r.sim_p50:,.0f}",
                       f"{r.sim_p10:,.0f}-{r.sim_p90:,.0f}", f"{r.relative_error:+.0%}")
-    Console().print(t)
+    Console(width=max(Console().width, 130)).print(t)
     covered = int(tab["sim_p50"].notna().sum())
     print(f"mean relative difference |sim - obs| / obs over {covered} covered rows: {mrd:.0%}")
     stem = folder / Path(args.observed).stem

@@ -81,3 +81,18 @@ def test_an_axis_is_no_danger_before_it_starts(tiny_geo):
     tl = build_timeline(sc, tiny_geo)
     assert tl.danger[:20].max() == 0.0
     assert tl.danger[20, tiny_geo.index("Midtown")] > 0.9
+
+
+def test_contact_line_makes_a_static_front_dangerous(tiny_geo):
+    quiet = make_scenario(days=10, conflict={"axes": [], "control_changes": [
+        {"place": "Southtown", "day": 0}]})
+    tl = build_timeline(quiet, tiny_geo)
+    assert tl.danger.max() == 0.0           # a change on day 0 is not a front by itself
+    held = make_scenario(days=10, conflict={"axes": [], "contact_line": True,
+                                            "control_changes": [{"place": "Southtown", "day": 0}]})
+    tl = build_timeline(held, tiny_geo)
+    mid, camp = tiny_geo.index("Midtown"), tiny_geo.index("Northcamp")
+    assert np.all(tl.danger[:, mid] > tl.danger[:, camp]) and tl.danger[:, mid].min() > 0
+    points = make_scenario(days=10, conflict={"axes": [], "contact_line": True,
+                                              "government_points": ["Southfront"]})
+    assert build_timeline(points, tiny_geo).danger[0, tiny_geo.index("Southtown")] > 0.3

