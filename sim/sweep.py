@@ -297,7 +297,15 @@ def combine(folder: Path, plan: SweepPlan) -> tuple[Path | None, Path | None]:
                            coords="minimal", compat="override", join="override",
                            combine_attrs="drop_conflicts", parallel=False)
     tasks = [order[p.stem] for p in paths]
+    sizes = []
+    for p in paths:   # per-run attributes that differ between runs become coordinates
+        with xr.open_dataset(p) as one:
+            sizes.append((int(one.attrs.get("households", 0)), int(one.attrs.get("initial_people", 0))))
     coords = {"run": np.arange(len(tasks)),
+              "households": ("run", np.array([h for h, _ in sizes], dtype=np.int64),
+                             {"long_name": "household agents in the run"}),
+              "initial_people": ("run", np.array([n for _, n in sizes], dtype=np.int64),
+                                 {"units": "people", "long_name": "people in the run"}),
               "run_id": ("run", np.array([t.run_id for t in tasks], dtype=object)),
               "seed": ("run", np.array([t.seed for t in tasks], dtype=np.int64)),
               "point": ("run", np.array([t.point for t in tasks])),

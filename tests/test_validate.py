@@ -1,0 +1,137 @@
+"""Validation: each observed measure computed right (people vs movements, windows, areas), and
+malformed observed CSVs rejected with one line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from conftest import TINY, make_scenario
+from sim.cli import main
+from sim.errors import InputError
+from sim.geography import load_geography
+from sim.observed import ObservedRow, load_observed
+from sim.output import to_dataset, write_atomic
+from sim.runner import run_model
+from sim.validate import compare, mean_relative_difference, simulate
+
+GEO = load_geography(TINY)
+NAMES = GEO.names   # Southtown, Midtown, Northcamp, Gate, Hostland
+
+
+def synthetic() -> xr.Dataset:
+    """Five days, known numbers: 10 people/day leave Southtown, 5/day Midtown (first time);
+    every departure is followed by a second move next day from Northcamp (movements)."""
+    days, n = 5, len(NAMES)
+    new = np.zeros((days, n)); new[:, 0] = 10; new[:, 1] = 5
+    dep = new.copy(); dep[1:, 2] = 15            # onward moves from Northcamp on days 1..4
+    arr = np.zeros((days, n)); arr[:, 4] = 15; arr[:, 2] = 15
+    origins = ["South", "Middle", "North"]
+    in_camp = np.cumsum(np.tile([4.0, 2.0, 0.0], (days, 1)), axis=0)
+    return xr.Dataset(
+        {"new_displaced": (("time", "location"), new), "departures": (("time", "location"), dep),
+         "arrivals": (("time", "location"), arr),
+         "in_camp_by_origin": (("time", "origin"), in_camp),
+         "cumulative_displaced": ("time", np.cumsum(new.sum(1)))},
+        coords={"time": pd.date_range("2020-01-01", periods=days), "location": NAMES,
+                "origin": origins},
+        attrs={"scenario_name": "synthetic", "region": str(TINY)})
+
+
+def row(measure, area="all", start=(2020, 1, 1), end=(2020, 1, 5), value=1.0):
+    return ObservedRow(2, date(*start), date(*end), measure, area, value, "T")
+
+
+def test_people_are_counted_once_and_movements_each_time():
+    ds = synthetic()
+    assert simulate(ds, row("people_displaced"), GEO)[0] == 5 * 15
+    assert simulate(ds, row("displacements"), GEO)[0] == 5 * 15 + 4 * 15   # second moves count
+    assert simulate(ds, row("people_displaced", end=(2020, 1, 2)), GEO)[0] == 2 * 15  # window
+    assert simulate(ds, row("people_displaced", start=(2020, 1, 3)), GEO)[0] == 3 * 15
+
+
+def test_areas_subdistricts_districts_and_groups():
+    ds = synthetic()
+    assert simulate(ds, row("people_displaced", "South"), GEO)[0] == 50      # sub-district
+    assert simulate(ds, row("people_displaced", "D1"), GEO)[0] == 75         # district
+    assert simulate(ds, row("arrivals", "north"), GEO)[0] == 5 * 30          # group of places
+    assert simulate(ds, row("arrivals", "East"), GEO)[0] == 5 * 15
+    # in sites at the end of the window, from the area's people (window = whole run)
+    assert simulate(ds, row("in_sites"), GEO)[0] == 5 * 6
+    assert simulate(ds, row("in_sites", "South"), GEO)[0] == 5 * 4
+
+
+def test_windows_outside_the_run_are_not_covered():
+    ds = synthetic()
+    assert simulate(ds, row("people_displaced", start=(2019, 12, 30)), GEO) is None
+    with pytest.raises(InputError, match="no observed window"):
+        compare(ds, [row("arrivals", end=(2020, 2, 1))], GEO)
+
+
+def test_ensemble_gives_one_value_per_run_and_relative_error():
+    ds = xr.concat([synthetic(), synthetic() * 1 + 0], dim="run")
+    ds["new_displaced"][1] *= 2
+    comps = compare(ds, [row("people_displaced", value=100.0)], GEO)
+    assert list(comps[0].simulated) == [75, 150]
+    assert np.isclose(comps[0].quantiles()[1], 112.5)
+    assert np.isclose(mean_relative_difference(comps), 0.125)
+
+
+def test_measures_of_a_real_run_match_the_household_records():
+    model = run_model(make_scenario(days=30), geography=GEO)
+    ds = to_dataset(model)
+    hh = model.households
+    window = (hh.displaced_day >= 5) & (hh.displaced_day <= 20)
+    people = simulate(ds, row("people_displaced", start=(2020, 1, 6), end=(2020, 1, 21)), GEO)[0]
+    assert people == hh.size[window].sum()
+    moves = simulate(ds, row("displacements", start=(2020, 1, 1), end=(2020, 1, 30)), GEO)[0]
+    assert moves >= simulate(ds, row("people_displaced", end=(2020, 1, 30)), GEO)[0]
+
+
+BAD_ROWS = {
+    "unknown measure": ("2020-01-01,2020-01-05,people_moved,all,10,X,", "measure"),
+    "unknown area": ("2020-01-01,2020-01-05,arrivals,Narnia,10,X,", "area"),
+    "end before start": ("2020-01-05,2020-01-01,arrivals,all,10,X,", "date_end"),
+    "negative value": ("2020-01-01,2020-01-05,arrivals,all,-3,X,", "value"),
+    "bad date": ("2020-13-01,2020-01-05,arrivals,all,3,X,", "date"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_malformed_observed_csv_is_one_line_exit_2(case, tmp_path, capsys):
+    line, field = BAD_ROWS[case]
+    csv = tmp_path / "obs.csv"
+    csv.write_text("date_start,date_end,measure,area,value,source_id,note\n" + line + "\n")
+    with pytest.raises(InputError) as exc:
+        load_observed(csv, GEO)
+    assert field in str(exc.value) and "line 2" in str(exc.value)
+    run = tmp_path / "run.nc"
+    write_atomic(synthetic(), run)
+    assert main(["validate", str(run), str(csv)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and field in err
+
+
+def test_validate_command_end_to_end(tmp_path, capsys):
+    run = tmp_path / "run.nc"
+    write_atomic(synthetic(), run)
+    csv = tmp_path / "obs.csv"
+    csv.write_text("date_start,date_end,measure,area,value,source_id,note\n"
+                   "2020-01-01,2020-01-05,people_displaced,all,80,T,\n"
+                   "2020-01-01,2020-01-05,displacements,all,140,T,\n"
+                   "2021-01-01,2021-01-05,arrivals,all,1,T,outside the run\n")
+    assert main(["validate", str(run), str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "mean relative difference" in out and "over 2 covered rows" in out
+    table = pd.read_csv(tmp_path / "validation" / "obs.csv")
+    assert table.loc[0, "sim_p50"] == 75 and table.loc[1, "sim_p50"] == 135
+    assert np.isnan(table.loc[2, "sim_p50"])          # outside the run: reported, not compared
+    assert (tmp_path / "validation" / "obs.png").stat().st_size > 5000
+    # not our file
+    other = tmp_path / "other.nc"
+    xr.Dataset({"x": ("t", [1.0])}).to_netcdf(other)
+    assert main(["validate", str(other), str(csv)]) == 2
