@@ -14,6 +14,7 @@ scale before comparison.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,9 @@ def distances(plan: SweepPlan, folder: Path, rows: list[ObservedRow], geo,
             value = simulate(ds, row, geo)
             if value is not None:
                 sims[p, m, j] = float(value[0]) / scale
-    mean = np.nanmean(sims, axis=1) if np.isfinite(sims).any() else sims[:, 0]
+    with warnings.catch_warnings():   # rows outside the runs are all-NaN: that is expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(sims, axis=1)
     covered = np.isfinite(mean).any(axis=0)
     if not covered.any():
         raise InputError("no observed window lies inside the calibration runs; check the "

@@ -287,45 +287,89 @@ class Manifest:
 
 
 def combine(folder: Path, plan: SweepPlan) -> tuple[Path | None, Path | None]:
-    """All finished runs as one dataset along ``run`` (streamed to disk with Dask)."""
+    """All finished runs as one dataset along ``run``, written one run at a time.
+
+    The first run, given a ``run`` dimension (unlimited) and the per-run coordinates, becomes
+    the file; every other run is appended in place with netCDF4. Memory holds one run at a
+    time whatever the size of the sweep.
+    """
+    import netCDF4
+
     order = {t.run_id: t for t in tasks_for(plan)}
     paths = sorted((p for p in (folder / "runs").glob("*.nc") if p.stem in order),
                    key=lambda p: p.stem)
     if not paths:
         return None, None
-    ds = xr.open_mfdataset(paths, combine="nested", concat_dim="run", data_vars="all",
-                           coords="minimal", compat="override", join="override",
-                           combine_attrs="drop_conflicts", parallel=False)
     tasks = [order[p.stem] for p in paths]
+    per_run = _run_coordinates(plan, tasks)
     sizes = []
     for p in paths:   # per-run attributes that differ between runs become coordinates
         with xr.open_dataset(p) as one:
             sizes.append((int(one.attrs.get("households", 0)), int(one.attrs.get("initial_people", 0))))
-    coords = {"run": np.arange(len(tasks)),
-              "households": ("run", np.array([h for h, _ in sizes], dtype=np.int64),
-                             {"long_name": "household agents in the run"}),
-              "initial_people": ("run", np.array([n for _, n in sizes], dtype=np.int64),
-                                 {"units": "people", "long_name": "people in the run"}),
-              "run_id": ("run", np.array([t.run_id for t in tasks], dtype=object)),
-              "seed": ("run", np.array([t.seed for t in tasks], dtype=np.int64)),
-              "point": ("run", np.array([t.point for t in tasks])),
-              "member": ("run", np.array([t.member for t in tasks]))}
+    per_run["households"] = (np.array([h for h, _ in sizes], dtype=np.int64),
+                             {"long_name": "household agents in the run"})
+    per_run["initial_people"] = (np.array([n for _, n in sizes], dtype=np.int64),
+                                 {"units": "people", "long_name": "people in the run"})
+    with atomic_path(folder / "combined.nc") as tmp:
+        first = xr.load_dataset(paths[0])
+        template = first.expand_dims(run=[0]).assign_coords(
+            {name: ("run", values[:1], attrs) for name, (values, attrs) in per_run.items()})
+        template.attrs = _common_attrs(first.attrs, plan, len(tasks))
+        template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"])
+        run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
+        with netCDF4.Dataset(tmp, "a") as nc:
+            nc.set_auto_mask(False)
+            for i, path in enumerate(paths[1:], start=1):
+                one = xr.load_dataset(path)
+                nc.variables["run"][i] = i
+                for v in run_vars:
+                    if v in per_run:
+                        nc.variables[v][i] = per_run[v][0][i]
+                    else:
+                        nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
+    combined = folder / "combined.nc"
+    stats = None
+    if len(plan.points) == 1:
+        with xr.open_dataset(combined) as ds:
+            stats = _to_netcdf_atomic(ensemble_quantiles(ds.load()), folder / "stats.nc")
+    return combined, stats
+
+
+def _encoded(values: np.ndarray, var) -> np.ndarray:
+    """Values as stored: NaN becomes the variable's fill value for non-float types."""
+    if values.dtype.kind == "f" and var.dtype.kind != "f":
+        fill = getattr(var, "_FillValue", 0)
+        return np.where(np.isnan(values), fill, values).astype(var.dtype)
+    return values
+
+
+def _run_coordinates(plan: SweepPlan, tasks: list[RunTask]) -> dict[str, tuple[np.ndarray, dict]]:
+    coords: dict[str, tuple[np.ndarray, dict]] = {
+        "run_id": (np.array([t.run_id for t in tasks], dtype=object), {}),
+        "seed": (np.array([t.seed for t in tasks], dtype=np.int64), {"long_name": "random seed"}),
+        "point": (np.array([t.point for t in tasks], dtype=np.int64), {}),
+        "member": (np.array([t.member for t in tasks], dtype=np.int64), {}),
+    }
     for name in plan.parameter_names:
         values = [t.params.get(name) for t in tasks]
         arr = np.array(values, dtype=float) if all(isinstance(v, (int, float)) for v in values) \
             else np.array([json.dumps(v, default=str) if not isinstance(v, str) else v
                            for v in values], dtype=object)
-        coords[f"param_{name.replace('.', '__')}"] = ("run", arr, {"sweep_parameter": name})
-    ds = ds.assign_coords(coords)
-    ds.attrs.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
-                    sweep_members=len(plan.seeds), sweep_points=len(plan.points),
-                    sweep_runs_finished=len(tasks), sweep_runs_planned=plan.n_runs)
-    combined = _to_netcdf_atomic(ds, folder / "combined.nc")
-    stats = None
-    if len(plan.points) == 1 and len(tasks) >= 1:
-        stats = _to_netcdf_atomic(ensemble_quantiles(ds), folder / "stats.nc")
-    ds.close()
-    return combined, stats
+        coords[f"param_{name.replace('.', '__')}"] = (arr, {"sweep_parameter": name})
+    return coords
+
+
+def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
+    varying = {"seed", "households", "initial_people", "run_id", "sweep_point", "sweep_member",
+               "sweep_params", "date_created", "history", "scenario_json", "scenario_sha256"}
+    out = {k: v for k, v in attrs.items() if k not in varying}
+    out.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
+               sweep_members=len(plan.seeds), sweep_points=len(plan.points),
+               sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs)
+    if len(plan.points) == 1:   # an ensemble: one scenario for every run
+        out["scenario_json"] = attrs.get("scenario_json", "")
+        out["scenario_sha256"] = attrs.get("scenario_sha256", "")
+    return out
 
 
 def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.Dataset:
