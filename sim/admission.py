@@ -58,10 +58,11 @@ def occupancy(hh: Households, geo: Geography) -> tuple[np.ndarray, np.ndarray]:
 
 def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np.ndarray,
           host_capacity: np.ndarray, border: BorderTimeline, day: int,
-          rng: np.random.Generator) -> np.ndarray:
-    """Settle today's arrivals; returns people who crossed the border per location today."""
+          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Settle today's arrivals; return people who crossed per location, and who crossed."""
     n = geo.n_locations
     crossed_people = np.zeros(n)
+    through = np.zeros(0, dtype=np.int64)
     is_crossing = geo.kind == "crossing"
 
     hh.location[arrived] = hh.destination[arrived]
@@ -86,7 +87,7 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
         crossed_people = np.bincount(hh.location[through], weights=hh.size[through], minlength=n)
 
     if len(settle) == 0:
-        return crossed_people
+        return crossed_people, through
     camp_occ, host_occ = occupancy(hh, geo)
     camp_free = np.maximum(camp_capacity - camp_occ, 0.0)
     host_free = np.maximum(host_capacity - host_occ, 0.0)
@@ -107,4 +108,4 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
             hh.status[settle[ok]] = Status.CAMP if use_camp else Status.HOST
             remaining[ok] = False
     hh.status[settle[remaining]] = Status.OPEN
-    return crossed_people
+    return crossed_people, through

@@ -19,7 +19,7 @@ leave when neighbours do; families displaced before (or earlier in the run) have
 assets tying them to the place. Poorly informed households underreact to moderate danger (exponent
 2 - information > 1) but not to severe danger (danger near 1 is perceived as near 1).
 
-Destination choice is a multinomial logit (Gumbel-max sampling) over reachable, safe places:
+Destination choice is a multinomial logit over reachable, safe places:
 utility falls with route length and danger and crowding (known to informed households only),
 rises with distance from the front and with a preference for the kind of place; a closed
 crossing repels households that know it is closed.
@@ -112,14 +112,21 @@ def choose_destinations(
     b: BehaviourConfig,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Sample each household's destination (Gumbel-max = multinomial logit); -1 if none."""
+    """Sample each household's destination from the multinomial logit; -1 if none.
+
+    One uniform draw per household against the cumulative choice probabilities (inverse
+    CDF), which is cheaper than one Gumbel draw per household and place.
+    """
     out = np.full(len(location), -1, dtype=np.int64)
     for start in range(0, len(location), CHOICE_CHUNK_ROWS):
         sl = slice(start, start + CHOICE_CHUNK_ROWS)
         u = destination_utility(location[sl], risk_tolerance[sl], information[sl],
                                 has_vehicle[sl], ctx, b)
-        u = u + rng.gumbel(size=u.shape)
-        best = np.argmax(u, axis=1)
-        ok = np.isfinite(u[np.arange(len(best)), best])
-        out[sl] = np.where(ok, best, -1)
+        top = u.max(axis=1, keepdims=True)
+        ok = np.isfinite(top[:, 0])
+        w = np.exp(u - np.where(ok[:, None], top, 0.0))     # exp(-inf) = 0 for blocked places
+        cdf = np.cumsum(w, axis=1)
+        r = rng.random(len(w)) * cdf[:, -1]
+        pick = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
+        out[sl] = np.where(ok, pick, -1)
     return out

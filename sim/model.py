@@ -101,7 +101,7 @@ class DisplacementModel(mesa.Model):
         self.choose_destinations(fleeing)
         arrived, flow = self.move()
         crossed = self.admit(arrived)
-        self.record(flow, crossed)
+        self.record(flow, crossed, arrived)
         if self.day + 1 >= self.config.days:
             self.running = False
 
@@ -195,11 +195,14 @@ class DisplacementModel(mesa.Model):
         return res.arrived, res.flow_people
 
     def admit(self, arrived: np.ndarray) -> np.ndarray:
-        return admission.admit(self.households, arrived, self.geography, self.camp_capacity,
-                               self.host_capacity, self.border, self.day, self.rng)
+        crossed_people, crossed = admission.admit(
+            self.households, arrived, self.geography, self.camp_capacity, self.host_capacity,
+            self.border, self.day, self.rng)
+        self.recorder.note_crossed(crossed)
+        return crossed_people
 
-    def record(self, flow: np.ndarray, crossed: np.ndarray) -> None:
-        self.recorder.record(self.day, flow, crossed)
+    def record(self, flow: np.ndarray, crossed: np.ndarray, arrived: np.ndarray) -> None:
+        self.recorder.record(self.day, flow, crossed, arrived)
         present = self.recorder.by_status[self.day]
         for loc in self.locations:
             col = present[:, loc.index]
@@ -219,10 +222,11 @@ class DisplacementModel(mesa.Model):
 
     def _destination_context(self) -> behaviour.DestinationContext:
         t, c, geo, b = self.day, self.conflict, self.geography, self.config.behaviour
-        camp_occ, host_occ = admission.occupancy(self.households, geo)
-        hh = self.households
-        outside = (hh.status == Status.OPEN) | (hh.status == Status.BORDER)
-        in_open = np.bincount(hh.location[outside], weights=hh.size[outside], minlength=geo.n_locations)
+        # What households know of crowding is last night's head-count (the recorder's).
+        counts = self.recorder.by_status[t - 1] if t > 0 else self.recorder.status_counts()
+        camp_occ = counts[Status.CAMP] + np.where(geo.kind == "camp", counts[Status.HOME], 0.0)
+        host_occ = counts[Status.HOST]
+        in_open = counts[Status.OPEN] + counts[Status.BORDER]
         capacity = self.camp_capacity + self.host_capacity
         crowding = np.divide(camp_occ + host_occ + in_open, capacity,
                              out=np.full(geo.n_locations, 3.0), where=capacity > 0)

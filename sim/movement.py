@@ -79,13 +79,17 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     budget = np.where(hh.has_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
     arrived = np.zeros(len(idx), dtype=bool)
     stuck = np.zeros(len(idx), dtype=bool)
-    active = dest >= 0          # no destination (stuck yesterday): wait to choose again
     edge_of = geo.edge_matrix
     length = geo.edge_length_km
+    n_lanes = len(cap_left)
+    # Households still moving today; no destination (stuck yesterday) waits to choose again.
+    live = np.flatnonzero(dest >= 0)
 
     for _ in range(MAX_HOPS_PER_DAY):
+        if len(live) == 0:
+            break
         # Households on a road: turn back if it closed, else advance.
-        on_road = np.flatnonzero(active & (nxt >= 0))
+        on_road = live[nxt[live] >= 0]
         if len(on_road):
             e = edge_of[loc[on_road], nxt[on_road]]
             forward = geo.edge_from[e] == loc[on_road]
@@ -101,22 +105,16 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
             loc[fin] = nxt[fin]
             nxt[fin] = -1
             prog[fin] = 0.0
-            part = go[~done]
+            part = go[~done]            # the night on the road
             prog[part] += budget[part]
             budget[part] = 0.0
-            active[part] = False
         # Households at a node: arrived, stuck, or ask for the next road.
-        at_node = np.flatnonzero(active & (nxt < 0))
-        if len(at_node) == 0:
-            break
+        at_node = live[nxt[live] < 0]
         here = loc[at_node] == dest[at_node]
         arrived[at_node[here]] = True
-        active[at_node[here]] = False
         need = at_node[~here]
         hop = routes.next_hop[loc[need], dest[need]]
-        lost = need[hop < 0]
-        stuck[lost] = True
-        active[lost] = False
+        stuck[need[hop < 0]] = True
         ask = need[hop >= 0]
         hop = hop[hop >= 0]
         if len(ask) == 0:
@@ -125,12 +123,12 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
         lane = 2 * e + (geo.edge_from[e] != loc[ask])
         fits = grouped_fits(lane, size[ask], cap_left)
         granted = ask[fits]
-        np.add.at(cap_left, lane[fits], -size[granted])
-        np.add.at(flow, lane[fits], size[granted])
+        moved = np.bincount(lane[fits], weights=size[granted], minlength=n_lanes)
+        cap_left -= moved
+        flow += moved
         nxt[granted] = hop[fits]
         prog[granted] = 0.0
-        wait = ask[~fits]
-        active[wait] = False
+        live = granted                  # the rest waits at the node overnight
 
     hh.location[idx] = loc
     hh.next_node[idx] = nxt

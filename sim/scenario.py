@@ -110,7 +110,7 @@ class ConflictConfig(_Strict):
     control_changes: tuple[ControlChange, ...] = ()
     intensity: tuple[IntensityPoint, ...] = (IntensityPoint(day=0, level=1.0),)
     ceasefire_day: Day | None = None
-    danger_decay_km: Positive = 10.0
+    danger_decay_km: Positive = 14.8
     front_memory_days: Annotated[Whole, Field(ge=1)] = 10
     road_cut_km: NonNegative = 3.0
     strikes: tuple[Strike, ...] = ()
@@ -143,11 +143,14 @@ class BorderConfig(_Strict):
 
 
 class BehaviourConfig(_Strict):
-    """Decision parameters. Defaults are documented estimates (docs/model.md, Details)."""
+    """Decision parameters. Defaults are documented estimates (docs/model.md, Details), except
+    flee_propensity, danger_tolerance, camp_preference and open_air_move_on_per_day (and
+    conflict.danger_decay_km, capacity.camp_capacity_scale): the posterior means of the ABC
+    calibration on the Apr-Aug 2019 offensive, with their uncertainty in docs/validation.md."""
 
-    flee_propensity: NonNegative = 3.0
+    flee_propensity: NonNegative = 9.8
     """Daily flight hazard per unit of perceived danger above the household's threshold (1/day)."""
-    danger_tolerance: Probability = 0.4
+    danger_tolerance: Probability = 0.33
     """Danger a fully risk-tolerant household (risk_tolerance = 1) puts up with indefinitely."""
     base_flee_rate_per_day: NonNegative = 0.0
     front_proximity_weight: NonNegative = 0.15
@@ -159,7 +162,7 @@ class BehaviourConfig(_Strict):
     safety_weight: NonNegative = 4.0
     front_distance_weight_per_100km: NonNegative = 2.0
     crowding_weight: NonNegative = 2.0
-    camp_preference: Number = 0.0
+    camp_preference: Number = 1.16
     host_preference: Number = 0.3
     northern_aleppo_preference: Number = -0.5
     border_preference: Number = 0.0
@@ -168,7 +171,7 @@ class BehaviourConfig(_Strict):
     """People waiting at a crossing at which the queue deters as much as a full camp."""
     max_destination_danger: Probability = 0.1
     border_give_up_per_day: Probability = 0.05
-    open_air_move_on_per_day: Probability = 0.03
+    open_air_move_on_per_day: Probability = 0.17
 
 
 class MovementConfig(_Strict):
@@ -179,7 +182,10 @@ class MovementConfig(_Strict):
 
 
 class CapacityConfig(_Strict):
-    camp_capacity_scale: NonNegative = 1.0
+    camp_capacity_scale: NonNegative = 3.76
+    """Calibrated (docs/validation.md): the 2019 offensive saw new sites and reception centres
+    open as people arrived; 3.76 x the shipped 2019 capacity reproduces the people in sites.
+    Set 1.0 to plan with today's camps and no new sites."""
     host_capacity_scale: NonNegative = 1.0
     camp_capacity_people: dict[str, People] = Field(default_factory=dict)
 

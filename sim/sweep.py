@@ -379,6 +379,7 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
     for v in numeric:
         out[v].attrs = dict(ds[v].attrs)
     out.attrs = dict(ds.attrs)
+    out.encoding = {}
     out.attrs["statistic"] = "quantiles over ensemble members (dimension 'quantile')"
     return out
 

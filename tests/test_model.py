@@ -37,6 +37,9 @@ def test_people_are_conserved_at_every_step(tiny_geo):
     # the demographic groups add up to the displaced people still in the area
     ever_here = ds["displaced_by_group"].sum("group").values
     assert np.all(ever_here <= ds["cumulative_displaced"].values + 1e-9)
+    hh = model.households
+    still_here = (hh.displaced_day >= 0) & (hh.status != Status.CROSSED)
+    assert ever_here[-1] == hh.size[still_here].sum() > 0
 
 
 def test_same_seed_same_dataset_different_seed_different():
@@ -145,3 +148,15 @@ def test_capacities_scale_with_the_population(tiny_geo):
                                             capacity={"camp_capacity_people": {"Northcamp": 999}}),
                               tiny_geo)
     assert fixed.camp_capacity[camp] == 999
+
+
+def test_groups_leave_the_displaced_count_when_they_cross():
+    model = run_tiny(days=40, border={"default": [{"day": 0, "status": "open"}]},
+                     behaviour={"border_preference": 3.0, "closed_border_penalty": 0.0})
+    ds = to_dataset(model)
+    hh = model.households
+    assert ds["crossed_border"].values[-1] > 0
+    still_here = (hh.displaced_day >= 0) & (hh.status != Status.CROSSED)
+    assert ds["displaced_by_group"].isel(time=-1).sum() == hh.size[still_here].sum()
+    assert np.isclose(ds["displaced_by_group"].isel(time=-1).sel(group="children"),
+                      hh.children[still_here].sum())
