@@ -416,11 +416,12 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
                  on_progress: Callable[[int, int, int], None] | None = None) -> xr.Dataset:
     """Run (or reuse) ``members`` seeds of a scenario; return the combined dataset.
 
-    Files go to ``<out_dir>/<scenario name>/ensemble/``. Members already there are reused,
-    so asking for 32 after 20 runs only the 12 new ones.
+    Files go to ``<out_dir>/<scenario name>/ensemble-<first 8 hex digits of the scenario's
+    SHA-256>/``: members already there are reused, so asking for 32 after 20 runs only the 12
+    new ones, and an edited scenario gets a folder of its own.
     """
     plan = ensemble_plan(scenario, members, root_seed)
-    folder = Path(out_dir) / plan.spec.name / "ensemble"
+    folder = ensemble_folder(out_dir, plan)
     result = run_sweep(plan, workers=workers, scheduler=scheduler, dask_local=dask_local,
                        folder=folder, on_progress=on_progress)
     if result.combined is None:
@@ -429,6 +430,10 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
     ds = xr.open_dataset(result.combined)
     wanted = set(range(members))
     return ds.isel(run=np.flatnonzero(np.isin(ds["member"].values, list(wanted))))
+
+
+def ensemble_folder(out_dir: str | Path, plan: SweepPlan) -> Path:
+    return Path(out_dir) / plan.spec.name / f"ensemble-{plan.base_sha256[:8]}"
 
 
 def load_sweep_plan(path: str | Path) -> SweepPlan:

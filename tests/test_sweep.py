@@ -120,9 +120,19 @@ def test_ensemble_reuses_members_and_gives_quantiles(tmp_path):
     three = run_ensemble(tmp_path / "tiny.yaml", 3, workers=1, out_dir=tmp_path)
     assert three.sizes["run"] == 3
     assert list(three["seed"].values[:2]) == list(two["seed"].values)
-    recs = manifest(tmp_path / "tiny" / "ensemble")
+    folder = next((tmp_path / "tiny").glob("ensemble-*"))
+    recs = manifest(folder)
     assert len([r for r in recs if r["status"] == "ok"]) == 3       # the first two were reused
-    with xr.open_dataset(tmp_path / "tiny" / "ensemble" / "stats.nc") as st:
+    with xr.open_dataset(folder / "stats.nc") as st:
         med = st["cumulative_displaced"].sel(quantile=0.5).values
         assert np.allclose(med, np.median(three["cumulative_displaced"].values, axis=0))
         assert np.all(st["cumulative_displaced"].sel(quantile=0.1).values <= med + 1e-9)
+
+
+def test_an_edited_scenario_gets_a_new_ensemble_folder(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(SMALL))
+    run_ensemble(path, 1, workers=1, out_dir=tmp_path)
+    path.write_text(yaml.safe_dump({**SMALL, "behaviour": {"flee_propensity": 2.0}}))
+    run_ensemble(path, 1, workers=1, out_dir=tmp_path)          # no "different sweep" error
+    assert len(list((tmp_path / "tiny").glob("ensemble-*"))) == 2
