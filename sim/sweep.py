@@ -144,10 +144,18 @@ def _local(tasks: list[RunTask], workers: int) -> Iterator[tuple[RunTask, object
 def _dask(tasks: list[RunTask], scheduler: str | None, workers: int) -> Iterator[tuple[RunTask, object]]:
     from dask.distributed import Client, LocalCluster, as_completed as dask_completed
 
+    import dask
+
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1")
+        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers to return memory to
+        # the OS; the model allocates and frees large arrays every day, and with that setting a
+        # run takes twice as long (measured: 23 s instead of 10.5 s). glibc's default is used.
+        # The workers' statistical profiler (a stack sample every 10 ms) is switched off too.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                              "distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")
         client = Client(cluster)
     else:
         try:
