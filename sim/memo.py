@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 
+from sim import atomic
 from sim.needs import NeedsConfig, load_needs, needs_table, shelter_standard
 from sim.plotting_io import Runs, as_runs, band, day_band
 from sim.plots import draw_all, style
@@ -463,16 +464,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
 
 def write_text(text: str, path: Path) -> Path:
     """Write under a temporary name in the same folder, then rename into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.write_text(path, text)
 
 
 def _swap_in(new: Path, target: Path) -> None:

@@ -9,8 +9,6 @@ and SVG canvases, so no window, display or global backend state is ever involved
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.atomic import atomic_path
 from sim.plotting_io import Runs
 
 OKABE_ITO = {
@@ -124,16 +123,8 @@ def save(fig: Figure, stem: str | Path, formats: tuple[str, ...] = FORMATS,
     out = []
     for fmt in formats:
         path = stem.with_name(f"{stem.name}.{fmt}")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi,
-                        metadata=_metadata(fig, fmt))
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi, metadata=_metadata(fig, fmt))
         out.append(path)
     return out
 

@@ -644,7 +644,7 @@ def main() -> int:
                        f"{by_name[n]['_border_km']:.1f} km from the Syria-Turkey border line in outlines.geojson"))
     for n in M4_M5:
         groups.append(("m4_m5_corridor", n, "S23;S24;F73",
-                       f"on or within ~6 km of the M4/M5 (F73 M4 security corridor width); "
+                       "on or within ~6 km of the M4/M5 (F73 M4 security corridor width); "
                        "Abu al-Duhur is not on it"))
     for n in NORTH_HAMA_TOWNS:
         groups.append(("northern_hama", n, "F01;F11;F12",
