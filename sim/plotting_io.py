@@ -54,12 +54,12 @@ def load_results(path: str | Path) -> xr.Dataset:
                          "(results/<scenario>/<run-id>.nc)", where=str(path))
     if path.is_dir():
         if (path / "combined.nc").is_file():       # an ensemble folder of sim.sweep
-            return check_results(_open_one(path / "combined.nc"), where=str(path))
+            return check_results(open_netcdf(path / "combined.nc"), where=str(path))
         files = sorted((path / "runs").glob("*.nc")) or sorted(
             f for f in path.glob("*.nc") if f.name != "stats.nc")
         if not files:
             raise InputError("no .nc results files in this folder", where=str(path))
-        parts = [check_results(_open_one(f), where=str(f)) for f in files]
+        parts = [check_results(open_netcdf(f), where=str(f)) for f in files]
         shas = {p.attrs["scenario_sha256"] for p in parts}
         if len(shas) > 1:
             raise InputError("the folder mixes runs of different scenarios (scenario_sha256 "
@@ -69,10 +69,11 @@ def load_results(path: str | Path) -> xr.Dataset:
                        compat="equals", join="exact", combine_attrs="override")
         ds = ds.assign_coords(run=np.arange(len(parts)), seed=("run", seeds))
         return check_results(ds, where=str(path))
-    return check_results(_open_one(path), where=str(path))
+    return check_results(open_netcdf(path), where=str(path))
 
 
-def _open_one(path: Path) -> xr.Dataset:
+def open_netcdf(path: Path) -> xr.Dataset:
+    """Read a NetCDF file into memory; anything unreadable is one-line bad input."""
     try:
         with xr.open_dataset(path) as ds:
             return ds.load()

@@ -34,7 +34,7 @@ import xarray as xr
 
 from sim.atomic import atomic_path, write_bytes
 from sim.errors import InputError
-from sim.sweep_spec import SweepPlan, SweepSpec, dump_plan, load_sweep
+from sim.sweep_spec import SweepPlan, SweepSpec, dump_plan, plan_from_spec
 
 MAX_ATTEMPTS = 3
 QUANTILES = (0.1, 0.5, 0.9)
@@ -410,12 +410,7 @@ def ensemble_plan(scenario: str | Path, members: int, root_seed: int | None = No
     sc = load_scenario(scenario)
     spec = SweepSpec(name=sc.name, base=str(Path(scenario).resolve()), members=members,
                      seed=sc.seed if root_seed is None else root_seed)
-    seeds = tuple(int(s.generate_state(1, dtype=np.uint32)[0])
-                  for s in np.random.SeedSequence(spec.seed).spawn(members))
-    return SweepPlan(spec=spec, source_path=str(scenario),
-                     base_data=sc.model_dump(mode="json", by_alias=True),
-                     base_sha256=sc.source_sha256, points=({},), design=np.zeros((1, 0)),
-                     problem={"num_vars": 0, "names": [], "bounds": []}, seeds=seeds)
+    return plan_from_spec(spec, Path(scenario).parent, str(scenario))
 
 
 def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = None,
@@ -443,6 +438,3 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
 def ensemble_folder(out_dir: str | Path, plan: SweepPlan) -> Path:
     return Path(out_dir) / plan.spec.name / f"ensemble-{plan.base_sha256[:8]}"
 
-
-def load_sweep_plan(path: str | Path) -> SweepPlan:
-    return load_sweep(path)

@@ -240,11 +240,16 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) 
             trial = copy.deepcopy(base_data)
             _apply_checked(trial, name, value, f"parameters.{name}", where)
             _validate(trial, geography, f"parameters.{name}", where)
-    seeds = tuple(int(s.generate_state(1, dtype=np.uint32)[0])
-                  for s in np.random.SeedSequence(spec.seed).spawn(spec.members))
+    seeds = member_seeds(spec.seed, spec.members)
     return SweepPlan(spec=spec, source_path=where, base_data=base_data,
                      base_sha256=base.source_sha256, points=tuple(points), design=design,
                      problem=problem, seeds=seeds)
+
+
+def member_seeds(root_seed: int, members: int) -> tuple[int, ...]:
+    """Seed of member m: child m of SeedSequence(root_seed), the same whatever ``members``."""
+    return tuple(int(s.generate_state(1, dtype=np.uint32)[0])
+                 for s in np.random.SeedSequence(root_seed).spawn(members))
 
 
 def _apply_checked(data: dict, path: str, value, field: str, where: str) -> None:

@@ -14,15 +14,12 @@ from sim.errors import InputError
 
 
 def open_results(path: Path) -> xr.Dataset:
+    from sim.plotting_io import open_netcdf
     from sim.validate import check_dataset
 
     if not path.is_file():
         raise InputError("file not found", where=str(path))
-    try:
-        ds = xr.open_dataset(path)
-    except Exception:  # noqa: BLE001 - any unreadable file is bad input
-        raise InputError("not a NetCDF file idlib-sim can read; give a run or combined.nc",
-                         where=str(path)) from None
+    ds = open_netcdf(path)
     check_dataset(ds, str(path))
     return ds
 
