@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.geography import load_geography
-from sim.scenario import Scenario, check_places, deep_merge, parse_scenario
+from sim.config.loading import deep_merge, parse_scenario
+from sim.config.scenario import Scenario
+from sim.world.geography import load_geography
+from sim.world.scenarios import check_places
 
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny"

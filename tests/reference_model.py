@@ -15,9 +15,9 @@ import math
 import mesa
 import numpy as np
 
-from sim.conflict import build_timeline
-from sim.population import synthesise
-from sim.routing import plan_routes
+from sim.engine.population import synthesise
+from sim.engine.routing import plan_routes
+from sim.world.conflict import build_timeline
 
 
 class ReferenceHousehold(mesa.Agent):

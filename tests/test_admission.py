@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import TINY, make_scenario
-from sim.geography import load_geography
-from sim.output import to_dataset
-from sim.runner import run_model
+
+from sim.engine.model import run_model
+from sim.io.dataset import to_dataset
+from sim.world.geography import load_geography
 
 PUSH_NORTH = {"camp_preference": 2.0, "border_preference": 3.0, "closed_border_penalty": 0.0,
               "crowding_weight": 0.0}

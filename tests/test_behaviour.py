@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.behaviour import (DestinationContext, choose_destinations, destination_utility,
-                           flee_probability)
-from sim.scenario import BehaviourConfig
+from sim.config.scenario import BehaviourConfig
+from sim.engine.decisions import (
+    DestinationContext,
+    choose_destinations,
+    destination_utility,
+    flee_probability,
+)
 
 B = BehaviourConfig()
 

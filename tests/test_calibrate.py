@@ -5,17 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
-
 from conftest import TINY_BASE
-from sim.calibrate import calibration_plan, distances, parse_param, posterior
-from sim.cli import main
+
+from sim.analysis.calibrate import distances, posterior
+from sim.cli.main import main
+from sim.engine.model import run_model
+from sim.ensemble.calibration import calibration_plan, parse_param
+from sim.ensemble.sweep import run_sweep
 from sim.errors import InputError
-from sim.geography import load_geography
-from sim.observed import load_observed
-from sim.output import to_dataset
-from sim.runner import run_model
-from sim.scenario import load_scenario
-from sim.sweep import run_sweep
+from sim.io.dataset import to_dataset
+from sim.io.observed import load_observed
+from sim.world.geography import load_geography
+from sim.world.scenarios import load_scenario
 
 TRUE_FLEE = 2.0
 BASE = {**TINY_BASE, "days": 30, "population": {"total_people": 60000},
@@ -43,7 +44,7 @@ def test_calibration_recovers_a_planted_flee_propensity(tmp_path):
                             members=1, seed=3)
     result = run_sweep(plan, tmp_path / "res", workers=1)
     geo = load_geography(load_scenario(scenario).region)
-    points = distances(plan, result.folder, load_observed(obs, geo), geo, 1.0)
+    points = distances(plan.points, len(plan.seeds), result.folder, load_observed(obs, geo), geo, 1.0)
     post = posterior(points, plan.parameter_names, 0.2, {"behaviour.flee_propensity": (0.3, 8)})
     s = post.summary.iloc[0]
     assert abs(s["posterior_mean"] - TRUE_FLEE) < 1.0

@@ -13,8 +13,8 @@ import pytest
 import xarray as xr
 import yaml
 
-from sim.cli import main
-from sim.scenario import deep_merge
+from sim.cli.main import main
+from sim.config.loading import deep_merge
 from tests.conftest import TINY_BASE
 
 SMALL_DAYS = 15

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import make_scenario
-from sim.conflict import build_timeline
+
+from sim.world.conflict import build_timeline
 
 
 def capture_day(tl, geo, name):

@@ -1,4 +1,4 @@
-"""sim.geography: the shipped Idlib region is plausible; bad region folders fail with one line."""
+"""sim.world.geography: the shipped Idlib region is plausible; bad region folders fail with one line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.errors import InputError
-from sim.geography import DATA_ROOT, load_geography
+from sim.world.geography import DATA_ROOT, load_geography
 from tests.conftest import TINY
 
 IDLIB = DATA_ROOT / "idlib"

@@ -10,18 +10,19 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
-
-import sim.memo
 from conftest import REPO, TINY, TINY_BASE, make_scenario
-from sim.cli import main
-from sim.geography import load_geography
-from sim.memo import Memo, scenario_in_words, write_memo
-from sim.output import to_dataset
-from sim.plots import FIGURES
-from sim.plotting_io import Runs
-from sim.runner import run_model
-from sim.scenario import deep_merge, load_scenario
-from sim.summary import summarise
+
+import sim.report.memo
+from sim.analysis.summary import summarise
+from sim.cli.main import main
+from sim.config.loading import deep_merge
+from sim.engine.model import run_model
+from sim.io.dataset import to_dataset
+from sim.io.results import Runs
+from sim.report.memo import Memo, scenario_in_words, write_memo
+from sim.report.plots import FIGURES
+from sim.world.geography import load_geography
+from sim.world.scenarios import load_scenario
 
 SEEDS = (1, 2, 3)
 CHECKPOINTS = {3: "72 hours", 14: "2 weeks", 30: "1 month", 90: "3 months"}
@@ -171,13 +172,13 @@ def test_memo_folder_holds_pdf_markdown_figures_and_csv(tiny_ens, tmp_path):
 
 def one_cheap_figure(data, **kwargs):
     """Stands in for draw_all where a test is about the folder, not the figures."""
-    from sim.plots import draw_displacement
+    from sim.report.plots import draw_displacement
 
     yield "displacement", *draw_displacement(data, dpi=20)
 
 
 def test_memo_folder_is_replaced_whole_and_kept_on_failure(tiny_ens, tmp_path, monkeypatch):
-    monkeypatch.setattr(sim.memo, "draw_all", one_cheap_figure)
+    monkeypatch.setattr(sim.report.memo, "draw_all", one_cheap_figure)
     out = write_memo(tiny_ens, tmp_path / "memo", dpi=20)
     (out / "stale.txt").write_text("from an older memo")
     out = write_memo(tiny_ens, tmp_path / "memo", dpi=20)
@@ -188,7 +189,7 @@ def test_memo_folder_is_replaced_whole_and_kept_on_failure(tiny_ens, tmp_path, m
         raise RuntimeError("disk full")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(sim.memo, "draw_all", broken)
+    monkeypatch.setattr(sim.report.memo, "draw_all", broken)
     with pytest.raises(RuntimeError):
         write_memo(tiny_ens, tmp_path / "memo", dpi=20)
     assert (out / "memo.pdf").read_bytes() == before          # the old memo is intact
@@ -196,7 +197,7 @@ def test_memo_folder_is_replaced_whole_and_kept_on_failure(tiny_ens, tmp_path, m
 
 
 def test_cli_memo_runs_the_ensemble_and_writes_the_memo(tiny_ens, tmp_path, monkeypatch, capsys):
-    import sim.sweep
+    import sim.ensemble.sweep
 
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(yaml.safe_dump(deep_merge(TINY_BASE, {"days": 30})), encoding="utf-8")
@@ -206,8 +207,8 @@ def test_cli_memo_runs_the_ensemble_and_writes_the_memo(tiny_ens, tmp_path, monk
         calls.append((str(path), members, kwargs))
         return tiny_ens.isel(run=slice(0, members))
 
-    monkeypatch.setattr(sim.sweep, "run_ensemble", fake_run_ensemble)
-    monkeypatch.setattr(sim.memo, "draw_all", one_cheap_figure)
+    monkeypatch.setattr(sim.ensemble.sweep, "run_ensemble", fake_run_ensemble)
+    monkeypatch.setattr(sim.report.memo, "draw_all", one_cheap_figure)
     out = tmp_path / "results"
     assert main(["memo", str(scenario), "--members", "3", "--out", str(out), "--dpi", "20",
                  "--quiet", "--seed", "7"]) == 0

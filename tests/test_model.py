@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-
 from conftest import REPO, TINY, make_scenario
-from sim.geography import load_geography
-from sim.model import DisplacementModel
-from sim.output import to_dataset
-from sim.population import Status
-from sim.runner import run_model
-from sim.scenario import load_scenario
+
+from sim.engine.households import Status
+from sim.engine.model import DisplacementModel, run_model
+from sim.io.dataset import to_dataset
+from sim.world.geography import load_geography
+from sim.world.scenarios import load_scenario
 
 
 def run_tiny(**overrides):

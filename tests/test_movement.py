@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import TINY, make_scenario
-from sim.geography import load_geography
-from sim.movement import grouped_fits
-from sim.output import to_dataset
-from sim.runner import run_model
+
+from sim.engine.allocation import grouped_fits
+from sim.engine.model import run_model
+from sim.io.dataset import to_dataset
+from sim.world.geography import load_geography
 
 
 def test_grouped_fits_respects_capacity_in_input_order():

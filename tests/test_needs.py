@@ -8,15 +8,15 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-
 from conftest import TINY, make_scenario
-from sim.cli import main
+
+from sim.analysis.needs import load_needs, needs_per_run, needs_table, shelter_standard
+from sim.cli.main import main
+from sim.engine.model import run_model
 from sim.errors import InputError
-from sim.geography import load_geography
-from sim.needs import load_needs, needs_per_run, needs_table, shelter_standard
-from sim.output import to_dataset
-from sim.plotting_io import Runs
-from sim.runner import run_model
+from sim.io.dataset import to_dataset
+from sim.io.results import Runs
+from sim.world.geography import load_geography
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +77,9 @@ def test_bad_needs_files_fail_on_one_line(tmp_path, text, words):
 
 
 def test_cli_bad_needs_exit_2_before_any_run(tmp_path, capsys, monkeypatch):
-    import sim.sweep
+    import sim.ensemble.sweep
 
-    monkeypatch.setattr(sim.sweep, "run_ensemble",
+    monkeypatch.setattr(sim.ensemble.sweep, "run_ensemble",
                         lambda *a, **k: pytest.fail("must not run with a bad --needs file"))
     path = write(tmp_path, "water:\n  litre: 1\n")
     assert main(["memo", "scenarios/idlib_full_assault.yaml", "--needs", str(path)]) == 2

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-
 from conftest import TINY, make_scenario
-from sim.geography import load_geography
-from sim.output import to_dataset, write_atomic
-from sim.runner import run_model
-from sim.summary import summarise
+
+from sim.analysis.summary import summarise
+from sim.engine.model import run_model
+from sim.io.dataset import to_dataset, write_atomic
+from sim.world.geography import load_geography
 
 
 @pytest.fixture(scope="module")

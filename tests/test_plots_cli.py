@@ -7,15 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
-
 from conftest import TINY, make_scenario
-from sim.cli import main
+
+from sim.cli.main import main
+from sim.cli.options import parse_window
+from sim.engine.model import run_model
 from sim.errors import InputError
-from sim.geography import load_geography
-from sim.output import to_dataset, write_atomic
-from sim.plots import FIGURES
-from sim.plotting_io import Runs, check_results, load_results, parse_window
-from sim.runner import run_model
+from sim.io.dataset import to_dataset, write_atomic
+from sim.io.results import Runs, check_results, load_results
+from sim.report.plots import FIGURES
+from sim.world.geography import load_geography
 
 
 @pytest.fixture(scope="module")

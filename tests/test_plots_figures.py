@@ -6,19 +6,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
+from conftest import REPO
 from PIL import Image
 
-from conftest import REPO
-from sim.output import to_dataset
-from sim.plots import (draw_arrivals, draw_border_open, draw_camps, draw_displacement,
-                       draw_flow_map, draw_flow_map_panels, draw_od_matrix, plot_arrivals,
-                       plot_border_open, plot_camps, plot_displacement, plot_flow_map,
-                       plot_flow_map_panels, plot_od_matrix, style)
-from sim.plots.od_matrix import destination_groups
-from sim.plotting_io import Runs
-from sim.runner import run_model
-from sim.scenario import load_scenario
-from sim.summary import summarise
+from sim.analysis.summary import summarise
+from sim.engine.model import run_model
+from sim.io.dataset import to_dataset
+from sim.io.results import Runs
+from sim.report.plots import (
+    draw_arrivals,
+    draw_border_open,
+    draw_camps,
+    draw_displacement,
+    draw_flow_map,
+    draw_flow_map_panels,
+    draw_od_matrix,
+    plot_arrivals,
+    plot_border_open,
+    plot_camps,
+    plot_displacement,
+    plot_flow_map,
+    plot_flow_map_panels,
+    plot_od_matrix,
+    style,
+)
+from sim.report.plots.od_matrix import destination_groups
+from sim.world.scenarios import load_scenario
 
 DPI = 30
 SEEDS = (1, 2, 3)

@@ -9,10 +9,10 @@ must agree within sampling error.
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import make_scenario
 from reference_model import ReferenceModel
-from sim.model import DisplacementModel
+
+from sim.engine.model import DisplacementModel
 
 SCENARIO = dict(
     days=30,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.routing import plan_routes
+from sim.engine.routing import plan_routes
 
 
 def names(geo, idx):
@@ -52,7 +52,7 @@ def diamond(tmp_path):
     (tmp_path / "roads.csv").write_text(
         "from,to,road,road_class,distance_km,capacity_people_per_day\n"
         "A,B,r,local,10,1000\nB,D,r,local,10,1000\nA,C,r,local,15,1000\nC,D,r,local,15,1000\n")
-    from sim.geography import load_geography
+    from sim.world.geography import load_geography
     return load_geography(tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""sim.scenario: bad YAML gives one InputError line naming the field and the fix; good YAML
+"""sim.config.scenario: bad YAML gives one InputError line naming the field and the fix; good YAML
 gives a frozen, place-checked Scenario."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import pydantic
 import pytest
 import yaml
 
+from sim.config.loading import deep_merge, parse_scenario
+from sim.config.scenario import Scenario
 from sim.errors import InputError
-from sim.scenario import Scenario, deep_merge, load_scenario, parse_scenario
+from sim.world.scenarios import load_scenario
 from tests.conftest import REPO, TINY_BASE
 
 SHIPPED = sorted(p.name for p in (REPO / "scenarios").glob("*.yaml"))

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 import yaml
-
 from conftest import TINY_BASE
-from sim.cli import main
+
+from sim.analysis.sensitivity import analyse, sweep_sensitivity
+from sim.cli.main import main
+from sim.ensemble.plan import load_sweep
+from sim.ensemble.sweep import run_sweep
 from sim.errors import InputError
-from sim.sensitivity import analyse, sweep_sensitivity
-from sim.sweep import run_sweep
-from sim.sweep_spec import load_sweep
 
 PROBLEM = {"num_vars": 3, "names": ["strong", "weak", "inert"], "bounds": [[0, 1]] * 3}
 

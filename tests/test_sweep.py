@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
-
 from conftest import REPO, TINY_BASE
-from sim.sweep import run_ensemble, run_sweep
-from sim.sweep_spec import load_sweep
+
+from sim.ensemble.plan import load_sweep
+from sim.ensemble.sweep import run_ensemble, run_sweep
 
 SMALL = {**TINY_BASE, "days": 25}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
-
 from conftest import REPO, TINY_BASE
+
+from sim.ensemble.plan import load_sweep, set_path
 from sim.errors import InputError
-from sim.sweep_spec import load_sweep, set_path
 
 
 def write(tmp_path, sweep: dict, base: dict = TINY_BASE):

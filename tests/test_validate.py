@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-
 from conftest import TINY, make_scenario
-from sim.cli import main
+
+from sim.analysis.validate import compare, mean_relative_difference, simulate
+from sim.cli.main import main
+from sim.engine.model import run_model
 from sim.errors import InputError
-from sim.geography import load_geography
-from sim.observed import ObservedRow, load_observed
-from sim.output import to_dataset, write_atomic
-from sim.runner import run_model
-from sim.validate import compare, mean_relative_difference, simulate
+from sim.io.dataset import to_dataset, write_atomic
+from sim.io.observed import ObservedRow, load_observed
+from sim.world.geography import load_geography
 
 GEO = load_geography(TINY)
 NAMES = GEO.names   # Southtown, Midtown, Northcamp, Gate, Hostland

@@ -1,0 +1,147 @@
+"""Observed against simulated: every measure of an observed CSV computed from a run or ensemble.
+
+How each measure is computed from the Dataset (people are counted once, movements each time):
+
+* ``people_displaced`` - people displaced for the first time in this run on a day of the
+  window, by the place they left (``new_displaced``), summed over the area's places.
+* ``displacements`` - every move out of a place of the area in the window: flights from
+  danger and onward moves (``departures``).
+* ``arrivals`` - people reaching a destination in the area in the window (``arrivals``).
+* ``in_sites`` - of the people from the area displaced in this run, those in camps at the end
+  of the window (``in_camp_by_origin``), times the share of them displaced in the window (exact
+  when the window starts with the run).
+
+Areas are ``all``, a sub-district, a district or a group of places; origin-based measures of a
+group use the sub-districts of its places. Rows whose window is not inside the run are
+reported as not covered, not compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sim.errors import InputError
+from sim.io.observed import ObservedRow
+
+REQUIRED = ("new_displaced", "departures", "arrivals", "in_camp_by_origin", "cumulative_displaced")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    row: ObservedRow
+    simulated: np.ndarray | None    # one value per run; None if the window is not in the run
+
+    @property
+    def covered(self) -> bool:
+        return self.simulated is not None
+
+    def quantiles(self) -> tuple[float, float, float]:
+        p10, p50, p90 = np.percentile(self.simulated, [10, 50, 90])
+        return float(p10), float(p50), float(p90)
+
+    @property
+    def relative_error(self) -> float:
+        if not self.covered or self.row.value == 0:
+            return float("nan")
+        return (self.quantiles()[1] - self.row.value) / self.row.value
+
+
+def check_dataset(ds: xr.Dataset, where: str) -> None:
+    if "scenario_name" not in ds.attrs:
+        raise InputError("not an idlib-sim results file (no scenario_name attribute)", where=where)
+    missing = [v for v in REQUIRED if v not in ds.variables]
+    if missing:
+        raise InputError(f"missing variable(s) {', '.join(missing)}; re-run the scenario with "
+                         "this version of idlib-sim", where=where)
+
+
+def _runs(ds: xr.Dataset) -> xr.Dataset:
+    return ds if "run" in ds.dims else ds.expand_dims(run=[0])
+
+
+def location_mask(ds: xr.Dataset, area: str, geo) -> np.ndarray:
+    names = ds["location"].values.astype(str)
+    if area == "all":
+        return np.ones(len(names), dtype=bool)
+    if area in geo.groups:
+        members = {geo.names[i] for i in geo.groups[area]}
+        return np.isin(names, list(members))
+    idx = [geo.names.index(n) if n in geo.names else -1 for n in names]
+    sub = np.array([str(geo.subdistrict[i]) if i >= 0 else "" for i in idx])
+    dist = np.array([str(geo.district[i]) if i >= 0 else "" for i in idx])
+    return (sub == area) | (dist == area)
+
+
+def origin_mask(ds: xr.Dataset, area: str, geo) -> np.ndarray:
+    origins = ds["origin"].values.astype(str)
+    if area == "all":
+        return np.ones(len(origins), dtype=bool)
+    locs = location_mask(ds, area, geo)
+    names = ds["location"].values.astype(str)[locs]
+    subs = {str(geo.subdistrict[geo.names.index(n)]) for n in names if n in geo.names}
+    return np.isin(origins, list(subs))
+
+
+def simulate(ds: xr.Dataset, row: ObservedRow, geo) -> np.ndarray | None:
+    """The row's measure in every run of ``ds`` (None if its window is not in the run)."""
+    ds = _runs(ds)
+    dates = pd.DatetimeIndex(ds["time"].values).date
+    if row.date_start < dates[0] or row.date_end > dates[-1]:
+        return None
+    t0 = int(np.searchsorted(dates, row.date_start))
+    t1 = int(np.searchsorted(dates, row.date_end, side="right")) - 1
+    window = slice(t0, t1 + 1)
+    loc = location_mask(ds, row.area, geo)
+
+    def total(var: str) -> np.ndarray:
+        return ds[var].isel(time=window).values[:, :, loc].sum(axis=(1, 2))
+
+    if row.measure == "people_displaced":
+        return total("new_displaced")
+    if row.measure == "displacements":
+        return total("departures")
+    if row.measure == "arrivals":
+        return total("arrivals")
+    org = origin_mask(ds, row.area, geo)
+    in_camp = ds["in_camp_by_origin"].isel(time=t1).values[:, org].sum(axis=1)
+    new = ds["new_displaced"].values[:, :, loc]
+    in_window = new[:, window].sum(axis=(1, 2))
+    so_far = new[:, : t1 + 1].sum(axis=(1, 2))
+    share = np.divide(in_window, so_far, out=np.zeros_like(in_window, dtype=float), where=so_far > 0)
+    return in_camp * share
+
+
+def compare(ds: xr.Dataset, rows: list[ObservedRow], geo) -> list[Comparison]:
+    out = [Comparison(r, simulate(ds, r, geo)) for r in rows]
+    if not any(c.covered for c in out):
+        dates = pd.DatetimeIndex(ds["time"].values)
+        raise InputError(f"no observed window lies inside the run ({dates[0].date()} to "
+                         f"{dates[-1].date()}); run a scenario that covers the observations")
+    return out
+
+
+def table(comparisons: list[Comparison]) -> pd.DataFrame:
+    recs = []
+    for c in comparisons:
+        r = c.row
+        base = {"line": r.line, "window": f"{r.date_start}..{r.date_end}", "measure": r.measure,
+                "area": r.area, "observed": r.value, "source": r.source_id}
+        if c.covered:
+            p10, p50, p90 = c.quantiles()
+            base.update(sim_p10=p10, sim_p50=p50, sim_p90=p90, relative_error=c.relative_error,
+                        within_p10_p90=bool(p10 <= r.value <= p90))
+        else:
+            base.update(sim_p10=np.nan, sim_p50=np.nan, sim_p90=np.nan,
+                        relative_error=np.nan, within_p10_p90=None)
+        recs.append(base)
+    return pd.DataFrame.from_records(recs)
+
+
+def mean_relative_difference(comparisons: list[Comparison]) -> float:
+    """Mean of |simulated P50 - observed| / observed over the covered rows."""
+    errs = [abs(c.relative_error) for c in comparisons if c.covered and np.isfinite(c.relative_error)]
+    return float(np.mean(errs)) if errs else float("nan")

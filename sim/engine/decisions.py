@@ -1,0 +1,132 @@
+"""Household decisions: whether to flee today, and where to go.
+
+Decision to flee (a daily hazard, so the chance compounds over days under fire)::
+
+    perceived = danger ** (2 - information)
+    excess    = max(0, perceived + w_front * exp(-d_front / scale) - risk_tolerance * danger_tolerance)
+    hazard    = base_rate + flee_propensity * excess
+                * (1 + social_weight * share_of_neighbours_gone)
+                * vehicle_factor * prior_displacement_factor
+    P(flee today) = 1 - exp(-hazard)
+
+A household tolerates danger up to ``risk_tolerance * danger_tolerance`` indefinitely: low,
+steady danger far from the front does not empty a town however long it lasts; only danger
+above a household's own threshold drives flight, faster the further above it is.
+
+Why these terms (modelling assumptions, documented in docs/model.md and to be calibrated
+against the 2019 offensive): shelling and air strikes near the front drive flight; people
+leave when neighbours do; families displaced before (or earlier in the run) have fewer
+assets tying them to the place. Poorly informed households underreact to moderate danger (exponent
+2 - information > 1) but not to severe danger (danger near 1 is perceived as near 1).
+
+Destination choice is a multinomial logit over reachable, safe places:
+utility falls with route length and danger and crowding (known to informed households only),
+rises with distance from the front and with a preference for the kind of place; a closed
+crossing repels households that know it is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.scenario import BehaviourConfig
+
+CHOICE_CHUNK_ROWS = 50_000
+
+
+def flee_hazard_per_day(
+    danger: np.ndarray,
+    front_distance_km: np.ndarray,
+    departed_share: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    already_displaced: np.ndarray,
+    b: BehaviourConfig,
+) -> np.ndarray:
+    """Daily flight hazard (1/day) per household; all inputs are per-household arrays."""
+    perceived = np.power(danger, 2.0 - information)
+    proximity = np.exp(-front_distance_km / b.front_proximity_scale_km)
+    tolerated = risk_tolerance * b.danger_tolerance
+    excess = np.maximum(perceived + b.front_proximity_weight * proximity - tolerated, 0.0)
+    trait = (np.where(has_vehicle, 1.0, b.no_vehicle_factor)
+             * np.where(already_displaced, b.prior_displacement_factor, 1.0))
+    return (b.base_flee_rate_per_day
+            + b.flee_propensity * excess * (1.0 + b.social_weight * departed_share) * trait)
+
+
+def flee_probability(*args, **kwargs) -> np.ndarray:
+    return -np.expm1(-flee_hazard_per_day(*args, **kwargs))
+
+
+def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One independent draw per household per day."""
+    return rng.random(len(probability)) < probability
+
+
+@dataclass(frozen=True, eq=False)
+class DestinationContext:
+    """What a household can know about each location today (arrays over locations)."""
+
+    route_cost_km: np.ndarray      # [from, to] safest-route cost, inf if unreachable
+    danger: np.ndarray             # [loc]
+    front_distance_km: np.ndarray  # [loc]
+    crowding: np.ndarray           # [loc] occupants / capacity (0 = empty, 1 = full)
+    kind_preference: np.ndarray    # [loc] utility of the kind of place
+    closed_crossing: np.ndarray    # [loc] bool: a crossing closed today
+    eligible: np.ndarray           # [loc] bool: can be chosen at all today
+
+
+def destination_utility(
+    location: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    ctx: DestinationContext,
+    b: BehaviourConfig,
+) -> np.ndarray:
+    """Deterministic utility [household, location]; -inf where a place cannot be chosen."""
+    cost = ctx.route_cost_km[location]
+    distance_weight = np.where(has_vehicle, 0.5, 1.0)[:, None] * b.distance_weight_per_100km
+    u = (
+        ctx.kind_preference[None, :]
+        - distance_weight * cost / 100.0
+        - b.safety_weight * (1.5 - risk_tolerance)[:, None] * ctx.danger[None, :]
+        + b.front_distance_weight_per_100km * np.minimum(ctx.front_distance_km, 150.0)[None, :] / 100.0
+        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding, 3.0)[None, :]
+        - b.closed_border_penalty * information[:, None] * ctx.closed_crossing[None, :]
+    )
+    blocked = ~ctx.eligible[None, :] | ~np.isfinite(cost)
+    blocked |= np.arange(len(ctx.eligible))[None, :] == location[:, None]
+    return np.where(blocked, -np.inf, u)
+
+
+def choose_destinations(
+    location: np.ndarray,
+    risk_tolerance: np.ndarray,
+    information: np.ndarray,
+    has_vehicle: np.ndarray,
+    ctx: DestinationContext,
+    b: BehaviourConfig,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Sample each household's destination from the multinomial logit; -1 if none.
+
+    One uniform draw per household against the cumulative choice probabilities (inverse
+    CDF), which is cheaper than one Gumbel draw per household and place.
+    """
+    out = np.full(len(location), -1, dtype=np.int64)
+    for start in range(0, len(location), CHOICE_CHUNK_ROWS):
+        sl = slice(start, start + CHOICE_CHUNK_ROWS)
+        u = destination_utility(location[sl], risk_tolerance[sl], information[sl],
+                                has_vehicle[sl], ctx, b)
+        top = u.max(axis=1, keepdims=True)
+        ok = np.isfinite(top[:, 0])
+        w = np.exp(u - np.where(ok[:, None], top, 0.0))     # exp(-inf) = 0 for blocked places
+        cdf = np.cumsum(w, axis=1)
+        r = rng.random(len(w)) * cdf[:, -1]
+        pick = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
+        out[sl] = np.where(ok, pick, -1)
+    return out

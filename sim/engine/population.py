@@ -1,0 +1,107 @@
+"""Initialisation: the households living in the area at day 0, drawn place by place.
+
+Sizes, age/sex mix, prior displacement, vehicles, risk tolerance and information are drawn
+from the scenario's ``population`` section (docs/model.md, Initialisation).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.scenario import Scenario
+from sim.engine.households import Households, Status
+from sim.errors import InputError
+from sim.world.geography import Geography
+
+BETA_CONCENTRATION = 4.0
+"""Concentration (a + b) of the Beta draws for risk tolerance and information: a broad spread
+around the mean (documented estimate, no survey of these traits exists for Idlib)."""
+
+
+def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
+    """Residents at day 0 per location: shipped 2019 estimate rescaled to the scenario total.
+
+    External areas (northern Aleppo, Aleppo city) are hosts, not agents, unless the scenario
+    names them in ``population.people_by_place``.
+    """
+    pop = scenario.population
+    weights = np.where(geo.kind == "external", 0.0, geo.population_people)
+    fixed = np.zeros(geo.n_locations, dtype=bool)
+    people = np.zeros(geo.n_locations, dtype=np.int64)
+    for name, n in pop.people_by_place.items():
+        i = geo.index(name)
+        fixed[i] = True
+        people[i] = n
+    rest = pop.total_people - int(people.sum())
+    if rest < 0:
+        raise InputError(f"people_by_place adds up to {int(people.sum()):,}, more than "
+                         f"total_people {pop.total_people:,}; raise total_people",
+                         field="population.people_by_place")
+    w = np.where(fixed, 0.0, weights)
+    if rest > 0:
+        if w.sum() <= 0:
+            raise InputError("no place left to hold the remaining people; list them in "
+                             "people_by_place or use a region with populations",
+                             field="population.total_people")
+        share = rest * w / w.sum()
+        base = np.floor(share).astype(np.int64)
+        # Largest remainders so the total is exact.
+        short = rest - int(base.sum())
+        order = np.argsort(-(share - base), kind="stable")[:short]
+        base[order] += 1
+        people += base
+    return people
+
+
+def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Households:
+    """Draw households place by place so each place's people add up exactly."""
+    pop = scenario.population
+    per_loc = people_by_location(scenario, geo)
+    sizes, homes = [], []
+    mean_extra = pop.mean_household_size - 1.0
+    for i, n_people in enumerate(per_loc):
+        if n_people == 0:
+            continue
+        guess = int(n_people / pop.mean_household_size * 1.2) + 10
+        s = 1 + rng.poisson(mean_extra, size=guess)
+        s = np.minimum(s, 20)
+        c = np.cumsum(s)
+        while c[-1] < n_people:  # rare: draw more
+            s = np.concatenate([s, 1 + rng.poisson(mean_extra, size=guess)])
+            c = np.cumsum(s)
+        k = int(np.searchsorted(c, n_people))  # household k completes the place
+        s = s[: k + 1].copy()
+        s[k] = n_people - (c[k - 1] if k > 0 else 0)
+        sizes.append(s)
+        homes.append(np.full(len(s), i))
+    size = np.concatenate(sizes).astype(np.int16)
+    home = np.concatenate(homes).astype(np.int16)
+    n = len(size)
+
+    men_share = 1.0 - pop.children_share - pop.adult_women_share - pop.elderly_share
+    mix = rng.multinomial(size, [pop.children_share, pop.adult_women_share, max(men_share, 0.0),
+                                 pop.elderly_share]).astype(np.int16)
+    idp_share = np.divide(geo.idp_people, geo.population_people,
+                          out=np.zeros(geo.n_locations), where=geo.population_people > 0)
+    idp_share = np.where(geo.kind == "camp", 1.0, np.clip(idp_share, 0.0, 1.0))
+
+    def beta(mean: float, size: int) -> np.ndarray:
+        m = min(max(mean, 1e-3), 1 - 1e-3)
+        return rng.beta(m * BETA_CONCENTRATION, (1 - m) * BETA_CONCENTRATION, size).astype(np.float32)
+
+    return Households(
+        size=size, children=mix[:, 0], adult_women=mix[:, 1], adult_men=mix[:, 2], elderly=mix[:, 3],
+        home=home,
+        already_displaced=rng.random(n) < idp_share[home],
+        has_vehicle=rng.random(n) < pop.vehicle_share,
+        risk_tolerance=beta(pop.risk_tolerance_mean, n),
+        information=beta(pop.information_mean, n),
+        status=np.full(n, Status.HOME, dtype=np.int8),
+        location=home.copy(),
+        next_node=np.full(n, -1, dtype=np.int16),
+        progress_km=np.zeros(n, dtype=np.float32),
+        destination=np.full(n, -1, dtype=np.int16),
+        displaced_day=np.full(n, -1, dtype=np.int16),
+        times_displaced=np.zeros(n, dtype=np.int16),
+        arrival_day=np.full(n, -1, dtype=np.int16),
+    )

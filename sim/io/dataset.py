@@ -1,0 +1,141 @@
+"""The run as an xarray Dataset (units, CF/ACDD metadata, provenance) and its atomic write."""
+
+from __future__ import annotations
+
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sim.engine.households import GROUPS, Status
+from sim.io.atomic import atomic_path
+
+PEOPLE = "people"
+PEOPLE_PER_DAY = "people day-1"
+
+
+def _var(dims, data, units, long_name, **extra):
+    attrs = {"units": units, "long_name": long_name, **extra}
+    return (dims, data, attrs)
+
+
+def to_dataset(model) -> xr.Dataset:
+    """Build the Dataset from a finished (or partly run) model."""
+    from sim import __version__
+
+    sc, geo, rec, con = model.config, model.geography, model.recorder, model.conflict
+    days = model.day + 1
+    s = rec.by_status[:days]
+    time = pd.date_range(sc.start_date, periods=days, freq="D")
+    T, L, R = ("time",), ("time", "location"), ("time", "road")
+    displaced_present = s[:, [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]].sum(axis=1)
+    camp_cap = model.camp_capacity
+    overflow = np.where(geo.kind == "camp", s[:, Status.OPEN], 0.0)
+    data_vars = {
+        "residents_present": _var(L, s[:, Status.HOME], PEOPLE,
+                                  "people at their day-0 place of residence (not displaced in this run)"),
+        "displaced_present": _var(L, displaced_present, PEOPLE,
+                                  "people displaced in this run staying at the location (camp, host, open air, border)"),
+        "in_camp": _var(L, s[:, Status.CAMP], PEOPLE, "displaced people admitted to camps"),
+        "in_host": _var(L, s[:, Status.HOST], PEOPLE, "displaced people in host families or rented housing"),
+        "in_open": _var(L, s[:, Status.OPEN], PEOPLE, "displaced people in the open or informal shelter (no capacity left)"),
+        "waiting_at_border": _var(L, s[:, Status.BORDER], PEOPLE, "people waiting at a border crossing that does not let them through"),
+        "in_transit": _var(L, s[:, Status.TRANSIT], PEOPLE, "people in transit whose last node passed is the location"),
+        "arrivals": _var(L, rec.arrivals[:days], PEOPLE_PER_DAY, "people reaching their chosen destination"),
+        "departures": _var(L, rec.departures[:days], PEOPLE_PER_DAY, "people setting off from the location (flights and onward moves)"),
+        "flights": _var(L, rec.flights[:days], PEOPLE_PER_DAY, "people fleeing danger from the location (first or repeated displacement)"),
+        "new_displaced": _var(L, rec.new_displaced[:days], PEOPLE_PER_DAY, "people displaced for the first time in this run, by place left"),
+        "border_crossings": _var(L, rec.border_crossings[:days], PEOPLE_PER_DAY, "people crossing into Turkey"),
+        "camp_occupancy": _var(L, rec.camp_occupancy[:days], PEOPLE, "people occupying camp places (day-0 camp residents and admitted arrivals)"),
+        "camp_capacity": _var(("location",), camp_cap, PEOPLE, "camp capacity"),
+        "host_capacity": _var(("location",), model.host_capacity, PEOPLE, "extra people host communities can absorb"),
+        "road_capacity": _var(("road",), model.road_capacity, PEOPLE_PER_DAY, "road capacity in each direction"),
+        "camp_overflow": _var(L, overflow, PEOPLE, "people at a camp cluster left in the open because the camps are full"),
+        "danger": _var(L, con.danger[:days], "1", "conflict danger index (0 = none, 1 = front line at full intensity)"),
+        "government_control": _var(L, con.government[:days].astype(np.int8), "1", "location under government control (1) or not (0)",
+                                   flag_values=np.array([0, 1], dtype=np.int8), flag_meanings="not_government government"),
+        "front_distance_km": _var(L, np.where(np.isfinite(con.front_distance_km[:days]), con.front_distance_km[:days], np.nan),
+                                  "km", "distance to the active front line"),
+        "road_flow": _var(R, rec.flow[:days].sum(axis=2), PEOPLE_PER_DAY, "people entering the road (both directions)"),
+        "road_flow_forward": _var(R, rec.flow[:days, :, 0], PEOPLE_PER_DAY, "people entering the road at road_from, heading to road_to"),
+        "road_flow_backward": _var(R, rec.flow[:days, :, 1], PEOPLE_PER_DAY, "people entering the road at road_to, heading to road_from"),
+        "road_closed": _var(R, con.road_cut[:days].astype(np.int8), "1", "road cut by the front or closed by the scenario"),
+        "cumulative_displaced": _var(T, rec.cumulative_displaced[:days], PEOPLE, "people displaced at least once in this run (each person once)"),
+        "cumulative_flights": _var(T, rec.cumulative_flights[:days], PEOPLE, "displacement movements so far (a person fleeing twice counts twice)"),
+        "crossed_border": _var(T, s[:, Status.CROSSED].sum(axis=1), PEOPLE, "people who have crossed into Turkey"),
+        "people_total": _var(T, s.sum(axis=(1, 2)), PEOPLE, "all people in the model (conservation check: constant)"),
+        "displaced_by_group": _var(("time", "group"), rec.displaced_by_group[:days], PEOPLE,
+                                   "people displaced in this run and still in the area, by age/sex group"),
+        "displaced_by_origin": _var(("time", "origin", "location"), rec.displaced_by_origin[:days], PEOPLE,
+                                    "people displaced in this run (in transit or sheltered) by home sub-district and current location"),
+        "in_camp_by_origin": _var(("time", "origin"), rec.in_camp_by_origin[:days], PEOPLE,
+                                  "people displaced in this run and admitted to camps, by home sub-district"),
+        "conflict_intensity": _var(T, con.intensity[:days], "1", "conflict intensity level"),
+    }
+    coords = {
+        "time": ("time", time, {"long_name": "date (end of simulated day)", "standard_name": "time"}),
+        "location": ("location", np.array(geo.names, dtype=object), {"long_name": "place name"}),
+        "lat": ("location", geo.lat, {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("location", geo.lon, {"units": "degrees_east", "standard_name": "longitude"}),
+        "kind": ("location", geo.kind.astype(object), {"long_name": "town, camp, crossing or external area"}),
+        "subdistrict": ("location", geo.subdistrict.astype(object), {"long_name": "sub-district (OCHA name)"}),
+        "road": ("road", np.arange(geo.n_edges), {"long_name": "road index"}),
+        "road_from": ("road", np.array(geo.names, dtype=object)[geo.edge_from], {"long_name": "road end A"}),
+        "road_to": ("road", np.array(geo.names, dtype=object)[geo.edge_to], {"long_name": "road end B"}),
+        "road_length_km": ("road", geo.edge_length_km, {"units": "km", "long_name": "road length"}),
+        "origin": ("origin", np.array(rec.origins, dtype=object), {"long_name": "home sub-district"}),
+        "group": ("group", np.array(GROUPS, dtype=object), {"long_name": "age/sex group"}),
+    }
+    ds = xr.Dataset(data_vars=data_vars, coords=coords)
+    ds.attrs = _global_attrs(model, time, __version__)
+    return ds
+
+
+def _global_attrs(model, time, version: str) -> dict:
+    import mesa
+
+    sc, geo = model.config, model.geography
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "Conventions": "CF-1.8, ACDD-1.3",
+        "title": f"Displacement simulation: {sc.title or sc.name}",
+        "summary": (sc.description or sc.title or sc.name).strip(),
+        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning",
+        "source": f"idlib-sim {version} agent-based model (Mesa {mesa.__version__})",
+        "history": f"{now} created by idlib-sim {version}",
+        "date_created": now,
+        "product_version": version,
+        "creator_name": "idlib-sim contributors",
+        "project": "Idlib displacement scenario simulator",
+        "license": "Outputs of a simulation model: planning scenarios, not observations",
+        "references": "docs/model.md (ODD description); sim/data/idlib/sources.md",
+        "time_coverage_start": str(time[0].date()),
+        "time_coverage_end": str(time[-1].date()),
+        "time_coverage_resolution": "P1D",
+        "geospatial_lat_min": float(geo.lat.min()), "geospatial_lat_max": float(geo.lat.max()),
+        "geospatial_lon_min": float(geo.lon.min()), "geospatial_lon_max": float(geo.lon.max()),
+        "scenario_name": sc.name,
+        "scenario_file": sc.source_path,
+        "scenario_sha256": sc.source_sha256,
+        "scenario_json": sc.model_dump_json(),
+        "seed": int(model.seed),
+        "region": str(geo.region),
+        "households": int(len(model.households)),
+        "initial_people": int(model.initial_people),
+        "python_version": platform.python_version(),
+        "mesa_version": mesa.__version__,
+        "numpy_version": np.__version__,
+        "xarray_version": xr.__version__,
+    }
+
+
+def write_atomic(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write NetCDF under a temporary name in the same folder, then rename into place."""
+    encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars
+                if ds[v].dtype.kind in "fiu"}
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+    return Path(path)

@@ -1,0 +1,147 @@
+"""A sweep's folder on disk: its plan, its finished runs, the manifest and the combined file.
+
+Layout of ``results/<sweep>/``::
+
+    sweep.json        the plan: points, parameters, seeds, design (written once)
+    runs/<id>.nc      one NetCDF per finished run (written under a temporary name, renamed)
+    manifest.jsonl    one line per finished or failed run: parameters, seed, metrics, timing
+    combined.nc       all finished runs along a ``run`` dimension, with parameter coordinates
+    stats.nc          P10/P50/P90 of every series over the members (single-point sweeps)
+
+A run's file exists under its final name only when it is complete, so a sweep killed at any
+moment loses no finished run and duplicates none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from sim.config.sweep import SweepPlan
+from sim.errors import InputError
+from sim.io.atomic import atomic_path, write_bytes
+
+
+def claim_folder(folder: Path, plan: SweepPlan) -> None:
+    """A results folder holds one sweep; refuse to mix two different ones."""
+    marker = folder / "sweep.json"
+    if marker.exists():
+        old = json.loads(marker.read_text())
+        if old.get("fingerprint") != plan.fingerprint():
+            raise InputError(f"{folder} holds results of a different sweep (its file or base "
+                             "scenario changed); remove the folder or use --out elsewhere",
+                             field="--out")
+        if len(old.get("seeds", [])) >= len(plan.seeds):
+            return
+    write_bytes(marker, plan.to_json().encode())
+
+
+class Manifest:
+    """Append-only JSON lines; the last record of a run wins when read back."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def append(self, record: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(record, default=str) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def records(self) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        if not self.path.exists():
+            return out
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue                     # a line cut short by a kill
+            out[rec["run_id"]] = rec
+        return out
+
+
+def combine(folder: Path, plan: SweepPlan) -> Path | None:
+    """All finished runs as one dataset along ``run``, written one run at a time.
+
+    The first run, given a ``run`` dimension (unlimited) and the per-run coordinates, becomes
+    the file; every other run is appended in place with netCDF4. Memory holds one run at a
+    time whatever the size of the sweep.
+    """
+    import netCDF4
+
+    order = {plan.run_id(p, m): (p, m) for p in range(len(plan.points)) for m in range(len(plan.seeds))}
+    paths = sorted((p for p in (folder / "runs").glob("*.nc") if p.stem in order),
+                   key=lambda p: p.stem)
+    if not paths:
+        return None
+    runs = [order[p.stem] for p in paths]
+    per_run = _run_coordinates(plan, runs)
+    sizes = []
+    for p in paths:   # per-run attributes that differ between runs become coordinates
+        with xr.open_dataset(p) as one:
+            sizes.append((int(one.attrs.get("households", 0)), int(one.attrs.get("initial_people", 0))))
+    per_run["households"] = (np.array([h for h, _ in sizes], dtype=np.int64),
+                             {"long_name": "household agents in the run"})
+    per_run["initial_people"] = (np.array([n for _, n in sizes], dtype=np.int64),
+                                 {"units": "people", "long_name": "people in the run"})
+    with atomic_path(folder / "combined.nc") as tmp:
+        first = xr.load_dataset(paths[0])
+        template = first.expand_dims(run=[0]).assign_coords(
+            {name: ("run", values[:1], attrs) for name, (values, attrs) in per_run.items()})
+        template.attrs = _common_attrs(first.attrs, plan, len(runs))
+        template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"])
+        run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
+        with netCDF4.Dataset(tmp, "a") as nc:
+            nc.set_auto_mask(False)
+            for i, path in enumerate(paths[1:], start=1):
+                one = xr.load_dataset(path)
+                nc.variables["run"][i] = i
+                for v in run_vars:
+                    if v in per_run:
+                        nc.variables[v][i] = per_run[v][0][i]
+                    else:
+                        nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
+    return folder / "combined.nc"
+
+
+def _encoded(values: np.ndarray, var) -> np.ndarray:
+    """Values as stored: NaN becomes the variable's fill value for non-float types."""
+    if values.dtype.kind == "f" and var.dtype.kind != "f":
+        fill = getattr(var, "_FillValue", 0)
+        return np.where(np.isnan(values), fill, values).astype(var.dtype)
+    return values
+
+
+def _run_coordinates(plan: SweepPlan, runs: list[tuple[int, int]]) -> dict[str, tuple[np.ndarray, dict]]:
+    """Per-run coordinates of the combined file: run id, seed, point, member, parameters."""
+    coords: dict[str, tuple[np.ndarray, dict]] = {
+        "run_id": (np.array([plan.run_id(p, m) for p, m in runs], dtype=object), {}),
+        "seed": (np.array([plan.seeds[m] for _, m in runs], dtype=np.int64), {"long_name": "random seed"}),
+        "point": (np.array([p for p, _ in runs], dtype=np.int64), {}),
+        "member": (np.array([m for _, m in runs], dtype=np.int64), {}),
+    }
+    for name in plan.parameter_names:
+        values = [plan.points[p].get(name) for p, _ in runs]
+        arr = np.array(values, dtype=float) if all(isinstance(v, (int, float)) for v in values) \
+            else np.array([json.dumps(v, default=str) if not isinstance(v, str) else v
+                           for v in values], dtype=object)
+        coords[f"param_{name.replace('.', '__')}"] = (arr, {"sweep_parameter": name})
+    return coords
+
+
+def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
+    varying = {"seed", "households", "initial_people", "run_id", "sweep_point", "sweep_member",
+               "sweep_params", "date_created", "history", "scenario_json", "scenario_sha256"}
+    out = {k: v for k, v in attrs.items() if k not in varying}
+    out.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
+               sweep_members=len(plan.seeds), sweep_points=len(plan.points),
+               sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs)
+    if len(plan.points) == 1:   # an ensemble: one scenario for every run
+        out["scenario_json"] = attrs.get("scenario_json", "")
+        out["scenario_sha256"] = attrs.get("scenario_sha256", "")
+    return out

@@ -1,0 +1,180 @@
+"""Where people arrive: daily arrivals at the top destinations, and camps against capacity.
+
+A camp counts as full from the first day its occupancy reaches
+:data:`sim.analysis.summary.FULL_SHARE` of capacity, the same rule the printed run summary uses.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.indicators import FULL_SHARE, band, day_band
+from sim.io.results import Runs, as_runs
+from sim.report.plots import style
+
+TOP_DESTINATIONS = 8
+
+
+def arrivals_table(runs: Runs) -> pd.DataFrame:
+    """Total arrivals per place over the run (P50, P10, P90), largest first; places with none
+    left out."""
+    totals = runs.values("arrivals", "time", "location").sum(axis=1)
+    med, lo, hi = band(totals)
+    df = pd.DataFrame({"location": runs.locations, "kind": runs.kind, "arrivals_p50": med,
+                       "arrivals_p10": lo, "arrivals_p90": hi})
+    df = df[df["arrivals_p90"] > 0]
+    return df.sort_values("arrivals_p50", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def full_days(occupancy: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """First day index [run, place] with occupancy >= FULL_SHARE x capacity; inf if never.
+
+    ``occupancy`` is [run, time, place], ``capacity`` [place]; places without capacity are
+    never "full" (inf)."""
+    reached = (occupancy >= FULL_SHARE * capacity[None, None, :]) & (capacity[None, None, :] > 0)
+    first = np.argmax(reached, axis=1).astype(float)
+    first[~reached.any(axis=1)] = np.inf
+    return first
+
+
+def camps_table(runs: Runs) -> pd.DataFrame:
+    """Each place with camp capacity: capacity, peak occupancy, the day it fills (P50, P10,
+    P90 over runs), the share of runs in which it fills, people in the open there at the end."""
+    cap = runs.values("camp_capacity", "location")[0]
+    occ = runs.values("camp_occupancy", "time", "location")
+    open_end = runs.values("in_open", "time", "location")[:, -1]
+    first = full_days(occ, cap)
+    rows = []
+    for j in np.flatnonzero(cap > 0):
+        d50, d10, d90 = day_band(first[:, j])
+        peak50, peak10, peak90 = band(occ[:, :, j].max(axis=1))
+        open50, _, _ = band(open_end[:, j])
+        rows.append({
+            "camp": runs.locations[j], "capacity": float(cap[j]),
+            "peak_occupancy_p50": float(peak50), "peak_occupancy_p10": float(peak10),
+            "peak_occupancy_p90": float(peak90),
+            "full_day_p50": d50, "full_day_p10": d10, "full_day_p90": d90,
+            "full_date_p50": runs.date(int(d50)) if math.isfinite(d50) else "",
+            "share_of_runs_full": float(np.isfinite(first[:, j]).mean()),
+            "in_open_at_end_p50": float(open50),
+        })
+    return pd.DataFrame(rows)
+
+
+def _grid(n: int, cols: int) -> tuple[int, int]:
+    cols = max(1, min(cols, n))
+    return math.ceil(n / cols), cols
+
+
+def _bottom_row_dates(axes, n: int, cols: int) -> None:
+    """Label "date" under the lowest visible panel of each column only."""
+    for c in range(cols):
+        column = [k for k in range(c, max(n, 1), cols)]
+        if column:
+            axes[column[-1]].set_xlabel("date")
+            axes[column[-1]].xaxis.set_tick_params(labelbottom=True)
+
+
+def draw_arrivals(data, *, top: int = TOP_DESTINATIONS, dpi: int = style.DPI):
+    """Small multiple: people arriving per day at each of the ``top`` destinations."""
+    runs = as_runs(data)
+    table = arrivals_table(runs).head(top)
+    daily = runs.values("arrivals", "time", "location")
+    t = runs.dates
+    rows, cols = _grid(max(len(table), 1), 4)
+    with style.styled():
+        fig = style.new_figure(style.WIDE, runs, f"Arrivals per day at the top {len(table)} "
+                               "destinations", dpi=dpi)
+        axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True)).ravel()
+        for ax, row in zip(axes, table.itertuples()):
+            j = runs.locations.index(row.location)
+            med, lo, hi = band(daily[:, :, j])
+            if runs.is_ensemble:
+                ax.fill_between(t, lo, hi, color=style.OKABE_ITO["bluish_green"],
+                                alpha=style.BAND_ALPHA, lw=0)
+            ax.plot(t, med, color=style.OKABE_ITO["bluish_green"], lw=1.2)
+            ax.set_title(f"{row.location} ({row.kind})", fontsize=8.5)
+            ax.text(0.03, 0.95, "total " + style.band_text(row.arrivals_p50, row.arrivals_p10,
+                                                           row.arrivals_p90, runs),
+                    transform=ax.transAxes, fontsize=7, va="top",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.6, "pad": 1})
+            ax.yaxis.set_major_formatter(style.thousands_formatter())
+            style.date_axis(ax, maxticks=5)
+            ax.set_xlabel("")
+        for ax in axes[len(table):]:
+            ax.set_visible(False)
+        if len(table) == 0:
+            axes[0].set_visible(True)
+            axes[0].text(0.5, 0.5, "no arrivals in this run", ha="center", va="center",
+                         transform=axes[0].transAxes)
+        for ax in axes[::cols]:
+            ax.set_ylabel("people per day")
+        _bottom_row_dates(axes, len(table), cols)
+    return fig, {"arrivals_by_destination": arrivals_table(runs)}
+
+
+def draw_camps(data, *, dpi: int = style.DPI):
+    """Small multiple: occupancy of each camp cluster against its capacity, with the date it
+    fills, and the people left in the open at the cluster once it is full."""
+    runs = as_runs(data)
+    table = camps_table(runs)
+    occ = runs.values("camp_occupancy", "time", "location")
+    open_ = runs.values("in_open", "time", "location")
+    t = runs.dates
+    rows, cols = _grid(max(len(table), 1), 5)
+    size = (style.TALL[0], 2.6 + 2.3 * rows)
+    with style.styled():
+        fig = style.new_figure(size, runs, "Camps against capacity: occupancy and the date each "
+                               f"camp fills ({FULL_SHARE:.0%} of capacity)", dpi=dpi)
+        axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True)).ravel()
+        for ax, row in zip(axes, table.itertuples()):
+            j = runs.locations.index(row.camp)
+            for series, colour, label in ((occ, "blue", "occupancy"),
+                                          (open_, "vermillion", "in the open here")):
+                med, lo, hi = band(series[:, :, j])
+                if runs.is_ensemble:
+                    ax.fill_between(t, lo, hi, color=style.OKABE_ITO[colour],
+                                    alpha=style.BAND_ALPHA, lw=0)
+                ax.plot(t, med, color=style.OKABE_ITO[colour], lw=1.3, label=label)
+            ax.axhline(row.capacity, color=style.OKABE_ITO["black"], lw=0.9, ls="--",
+                       label="capacity")
+            if math.isfinite(row.full_day_p50):
+                x = t[int(row.full_day_p50)]
+                ax.axvline(x, color=style.GREY, lw=0.8)
+                when = f"full {row.full_date_p50}"
+                if runs.is_ensemble:
+                    when += f"\n({row.share_of_runs_full:.0%} of runs fill)"
+            else:
+                when = "not full" + (f" in most runs ({row.share_of_runs_full:.0%} fill)"
+                                     if runs.is_ensemble else " in this run")
+            ax.set_title(f"{row.camp}\ncapacity {style.people(row.capacity)}", fontsize=8.5)
+            ax.text(0.03, 0.95, when, transform=ax.transAxes, fontsize=7, va="top",
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.6, "pad": 1})
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_formatter(style.thousands_formatter())
+            style.date_axis(ax, maxticks=5)
+            ax.set_xlabel("")
+        for ax in axes[len(table):]:
+            ax.set_visible(False)
+        if len(table):
+            axes[0].legend(loc="lower right", fontsize=6.5)
+        for ax in axes[::cols]:
+            ax.set_ylabel("people")
+        _bottom_row_dates(axes, len(table), cols)
+    return fig, {"camps": table}
+
+
+def plot_arrivals(data, out_stem: str | Path, *, top: int = TOP_DESTINATIONS,
+                  formats=style.FORMATS, dpi: int = style.DPI) -> style.FigureResult:
+    fig, numbers = draw_arrivals(data, top=top, dpi=dpi)
+    return style.FigureResult(style.save(fig, out_stem, formats), numbers)
+
+
+def plot_camps(data, out_stem: str | Path, *, formats=style.FORMATS,
+               dpi: int = style.DPI) -> style.FigureResult:
+    fig, numbers = draw_camps(data, dpi=dpi)
+    return style.FigureResult(style.save(fig, out_stem, formats), numbers)

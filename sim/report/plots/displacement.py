@@ -1,0 +1,147 @@
+"""Displacement over time: people displaced so far, and new displacement and arrivals per day.
+
+The daily panel carries the 500 and 1,000 arrivals/day reference levels used in UNHCR
+contingency planning to grade the scale of an influx; it is on a log scale so that those
+levels and a peak of tens of thousands a day are readable on one axis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.indicators import CHECKPOINTS, band, day_band
+from sim.io.results import Runs, as_runs
+from sim.report.plots import style
+
+SHORT = {3: "72h", 14: "2w", 30: "1m", 90: "3m"}
+
+IMPACT_LEVELS_PER_DAY = (500, 1000)
+
+
+def displacement_series(runs: Runs) -> dict[str, np.ndarray]:
+    """Per-run series [run, time]: cumulative displaced, new displacement and arrivals per day."""
+    cum = runs.values("cumulative_displaced", "time")
+    daily = np.diff(cum, axis=1, prepend=0.0)
+    arrivals = runs.values("arrivals", "time", "location").sum(axis=2)
+    return {"cumulative": cum, "daily_new": daily, "daily_arrivals": arrivals}
+
+
+def checkpoint_table(runs: Runs) -> pd.DataFrame:
+    """People displaced so far at each planning checkpoint within the run (P50, P10, P90)."""
+    cum = runs.values("cumulative_displaced", "time")
+    rows = []
+    for day, label in CHECKPOINTS:
+        if day > runs.days:
+            continue
+        med, lo, hi = band(cum[:, day - 1])
+        rows.append({"checkpoint": label, "day": day, "date": runs.date(day - 1),
+                     "displaced_p50": float(med), "displaced_p10": float(lo),
+                     "displaced_p90": float(hi)})
+    last = runs.days - 1
+    med, lo, hi = band(cum[:, last])
+    rows.append({"checkpoint": "end of run", "day": runs.days, "date": runs.date(last),
+                 "displaced_p50": float(med), "displaced_p10": float(lo),
+                 "displaced_p90": float(hi)})
+    return pd.DataFrame(rows)
+
+
+def peak_table(runs: Runs) -> pd.DataFrame:
+    """Peak day and peak daily new displacement, and days at or above the impact levels."""
+    s = displacement_series(runs)
+    daily = s["daily_new"]
+    peak_i = np.argmax(daily, axis=1).astype(float)
+    peak_v = daily.max(axis=1)
+    d50, d10, d90 = day_band(peak_i)
+    v50, v10, v90 = band(peak_v)
+    rows = [{"measure": "peak day (day index)", "p50": d50, "p10": d10, "p90": d90,
+             "date_p50": runs.date(int(d50))},
+            {"measure": "peak daily new displacement (people/day)", "p50": float(v50),
+             "p10": float(v10), "p90": float(v90), "date_p50": ""}]
+    for level in IMPACT_LEVELS_PER_DAY:
+        n_days = (s["daily_arrivals"] >= level).sum(axis=1).astype(float)
+        m, lo, hi = band(n_days)
+        rows.append({"measure": f"days with >= {level:,} arrivals/day", "p50": float(m),
+                     "p10": float(lo), "p90": float(hi), "date_p50": ""})
+    return pd.DataFrame(rows)
+
+
+def draw_displacement(data, *, dpi: int = style.DPI):
+    runs = as_runs(data)
+    s = displacement_series(runs)
+    t = runs.dates
+    checkpoints = checkpoint_table(runs)
+    peaks = peak_table(runs)
+    with style.styled():
+        fig = style.new_figure(style.WIDE, runs, "Displacement over time", dpi=dpi)
+        ax_cum, ax_day = fig.subplots(1, 2)
+        # --- cumulative
+        med, lo, hi = band(s["cumulative"])
+        if runs.is_ensemble:
+            ax_cum.fill_between(t, lo, hi, color=style.OKABE_ITO["blue"], alpha=style.BAND_ALPHA,
+                                lw=0, label="P10-P90 of runs")
+        ax_cum.plot(t, med, color=style.OKABE_ITO["blue"],
+                    label="median of runs" if runs.is_ensemble else "displaced so far")
+        lines = []
+        for row in checkpoints.itertuples():
+            if row.checkpoint == "end of run":
+                continue
+            x = t[row.day - 1]
+            ax_cum.plot([x], [row.displaced_p50], "o", ms=4, color=style.OKABE_ITO["black"])
+            ax_cum.annotate(SHORT[row.day], (x, row.displaced_p50), xytext=(-4, 5),
+                            textcoords="offset points", ha="right", fontsize=7.5)
+            lines.append(f"{row.checkpoint:<9} {style.band_text(row.displaced_p50, row.displaced_p10, row.displaced_p90, runs)}")
+        if lines:
+            ax_cum.text(0.03, 0.83, "Displaced by\n" + "\n".join(lines), transform=ax_cum.transAxes,
+                        va="top", ha="left", fontsize=7.5, family="monospace",
+                        bbox={"facecolor": "white", "edgecolor": style.LIGHT_GREY, "pad": 4})
+        ax_cum.set_title("People displaced so far (each person once)")
+        ax_cum.set_ylabel("people")
+        ax_cum.yaxis.set_major_formatter(style.thousands_formatter())
+        ax_cum.set_ylim(bottom=0)
+        ax_cum.legend(loc="upper left")
+        # --- daily
+        for key, color, label in (("daily_new", "vermillion", "newly displaced per day"),
+                                  ("daily_arrivals", "bluish_green", "arrivals at destinations per day")):
+            med, lo, hi = band(s[key])
+            if runs.is_ensemble:
+                ax_day.fill_between(t, np.maximum(lo, 1), np.maximum(hi, 1),
+                                    color=style.OKABE_ITO[color], alpha=style.BAND_ALPHA, lw=0)
+            ax_day.plot(t, np.maximum(med, 1), color=style.OKABE_ITO[color], label=label)
+        top = max(float(s["daily_new"].max()), float(s["daily_arrivals"].max()), 2000.0)
+        ax_day.set_yscale("log")
+        ax_day.set_ylim(10, top * 2)
+        lo_level, hi_level = IMPACT_LEVELS_PER_DAY
+        ax_day.axhspan(lo_level, hi_level, color=style.OKABE_ITO["yellow"], alpha=0.25, lw=0)
+        ax_day.axhspan(hi_level, top * 2, color=style.OKABE_ITO["orange"], alpha=0.08, lw=0)
+        for level in IMPACT_LEVELS_PER_DAY:
+            ax_day.axhline(level, color=style.GREY, lw=0.8, ls="--")
+            ax_day.annotate(f"{level:,} arrivals/day", (1.0, level), xycoords=("axes fraction", "data"),
+                            xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom",
+                            fontsize=7, color="#444444",
+                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+        p_day = int(peaks.loc[0, "p50"])
+        p_val = float(peaks.loc[1, "p50"])
+        ax_day.annotate(f"peak {style.people(p_val)}/day\n{runs.date(p_day)}",
+                        (t[p_day], max(p_val, 1)), xytext=(10, -4), textcoords="offset points",
+                        fontsize=7.5, va="top")
+        ax_day.set_title("New displacement and arrivals per day (log scale)")
+        ax_day.set_ylabel("people per day")
+        ax_day.yaxis.set_major_formatter(style.thousands_formatter())
+        ax_day.legend(loc="lower right", bbox_to_anchor=(1.0, 0.02))
+        for ax in (ax_cum, ax_day):
+            style.date_axis(ax)
+    series = pd.DataFrame({"date": [runs.date(i) for i in range(runs.days)]})
+    for key in ("cumulative", "daily_new", "daily_arrivals"):
+        med, lo, hi = band(s[key])
+        series[f"{key}_p50"], series[f"{key}_p10"], series[f"{key}_p90"] = med, lo, hi
+    return fig, {"checkpoints": checkpoints, "peak": peaks, "series": series}
+
+
+def plot_displacement(data, out_stem: str | Path, *, formats=style.FORMATS,
+                      dpi: int = style.DPI) -> style.FigureResult:
+    """Draw and save the displacement-over-time figure; return its files and numbers."""
+    fig, numbers = draw_displacement(data, dpi=dpi)
+    return style.FigureResult(style.save(fig, out_stem, formats), numbers)

@@ -1,0 +1,295 @@
+"""Places, roads and named groups of places: the world the households move in.
+
+A region is a folder of CSV files (``sim/data/<region>/`` or any folder path):
+``locations.csv`` (nodes), ``roads.csv`` (undirected links), ``groups.csv`` (named sets of
+places), ``front_points.csv`` (reference points for offensive axes outside the area) and
+``outlines.geojson`` (map outlines, plots only). Every row carries its source; see
+``sim/data/idlib/sources.md``. Loading checks the files once and fails with one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from sim.data import DATA_ROOT  # noqa: E402  (re-exported)
+from sim.errors import InputError
+
+KINDS = ("town", "camp", "crossing", "external")
+CONTROL = ("opposition", "turkish_backed", "government")
+
+LOCATION_COLUMNS = ("name", "kind", "subdistrict", "district", "governorate", "lat", "lon",
+                    "control_2019", "population_people", "idp_people", "camp_capacity_people",
+                    "host_capacity_people")
+ROAD_COLUMNS = ("from", "to", "road", "road_class", "distance_km", "capacity_people_per_day")
+
+KM_PER_DEG_LAT = 110.574
+KM_PER_DEG_LON_EQUATOR = 111.320
+
+
+@dataclass(frozen=True, eq=False)
+class Geography:
+    """Immutable arrays describing the road graph; index ``i`` is location ``names[i]``."""
+
+    region: str
+    data_dir: Path
+    names: list[str]
+    kind: np.ndarray
+    subdistrict: np.ndarray
+    district: np.ndarray
+    governorate: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    control_2019: np.ndarray
+    population_people: np.ndarray
+    idp_people: np.ndarray
+    camp_capacity_people: np.ndarray
+    host_capacity_people: np.ndarray
+    edge_from: np.ndarray
+    edge_to: np.ndarray
+    edge_length_km: np.ndarray
+    edge_capacity_people_per_day: np.ndarray
+    edge_road: list[str]
+    edge_class: list[str]
+    groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    front_point_names: list[str] = field(default_factory=list)
+    front_point_lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    front_point_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def n_locations(self) -> int:
+        return len(self.names)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_from)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.names)}
+
+    def index(self, name: str) -> int:
+        try:
+            return self._index[name]
+        except KeyError:
+            hint = difflib.get_close_matches(name, self.names, n=3, cutoff=0.5)
+            fix = f"did you mean {', '.join(map(repr, hint))}?" if hint else "check the name"
+            raise InputError(f"unknown place {name!r}; {fix}") from None
+
+    def kind_of(self, name: str) -> str:
+        return str(self.kind[self.index(name)])
+
+    @property
+    def crossing_names(self) -> list[str]:
+        return [n for n, k in zip(self.names, self.kind) if k == "crossing"]
+
+    @cached_property
+    def _edge_lookup(self) -> dict[tuple[int, int], int]:
+        out = {}
+        for e, (a, b) in enumerate(zip(self.edge_from, self.edge_to)):
+            out[(int(a), int(b))] = e
+            out[(int(b), int(a))] = e
+        return out
+
+    def edge_index(self, a: str, b: str) -> int | None:
+        return self._edge_lookup.get((self.index(a), self.index(b)))
+
+    @cached_property
+    def edge_matrix(self) -> np.ndarray:
+        """``edge_matrix[u, v]`` = undirected edge id joining u and v, or -1."""
+        m = np.full((self.n_locations, self.n_locations), -1, dtype=np.int32)
+        m[self.edge_from, self.edge_to] = np.arange(self.n_edges)
+        m[self.edge_to, self.edge_from] = np.arange(self.n_edges)
+        return m
+
+    # ------------------------------------------------------------------ geometry
+    @cached_property
+    def origin_lat_lon(self) -> tuple[float, float]:
+        return float(np.mean(self.lat)), float(np.mean(self.lon))
+
+    def project_km(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """Local equirectangular projection (km) - accurate to <1 % over ~200 km."""
+        lat0, lon0 = self.origin_lat_lon
+        x = (np.asarray(lon, float) - lon0) * KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0))
+        y = (np.asarray(lat, float) - lat0) * KM_PER_DEG_LAT
+        return x, y
+
+    @cached_property
+    def xy_km(self) -> np.ndarray:
+        x, y = self.project_km(self.lat, self.lon)
+        return np.column_stack([x, y])
+
+    def point_lat_lon(self, name: str) -> tuple[float, float]:
+        """Coordinates of a place or of a front reference point."""
+        if name in self._index:
+            i = self._index[name]
+            return float(self.lat[i]), float(self.lon[i])
+        j = self.front_point_names.index(name)
+        return float(self.front_point_lat[j]), float(self.front_point_lon[j])
+
+    def graph(self) -> nx.Graph:
+        """The road network as networkx (node = location index, with lon/lat ``pos``)."""
+        g = nx.Graph()
+        for i, n in enumerate(self.names):
+            g.add_node(i, name=n, kind=str(self.kind[i]), pos=(float(self.lon[i]), float(self.lat[i])))
+        for e in range(self.n_edges):
+            g.add_edge(int(self.edge_from[e]), int(self.edge_to[e]), edge=e,
+                       length_km=float(self.edge_length_km[e]))
+        return g
+
+    @cached_property
+    def subdistrict_names(self) -> list[str]:
+        """Origins for reporting: sub-districts of places that hold residents at day 0."""
+        seen: dict[str, None] = {}
+        for s, pop in zip(self.subdistrict, self.population_people):
+            if pop > 0 and s:
+                seen.setdefault(str(s), None)
+        return list(seen)
+
+
+# ---------------------------------------------------------------------- loading
+
+
+def load_geography(region: str | Path = "idlib") -> Geography:
+    """Load a region by name (shipped in ``sim/data``) or by folder path."""
+    path = Path(region)
+    data_dir = path if path.is_dir() else DATA_ROOT / str(region)
+    if not data_dir.is_dir():
+        shipped = sorted(p.name for p in DATA_ROOT.iterdir() if p.is_dir() and not p.name.startswith("_"))
+        raise InputError(f"unknown region {str(region)!r}; use one of {shipped} or a folder path",
+                         field="region")
+    loc_rows = _read_csv(data_dir / "locations.csv", LOCATION_COLUMNS)
+    road_rows = _read_csv(data_dir / "roads.csv", ROAD_COLUMNS)
+    where_l = str(data_dir / "locations.csv")
+    where_r = str(data_dir / "roads.csv")
+
+    names: list[str] = []
+    for i, r in enumerate(loc_rows, start=2):
+        if r["name"] in names:
+            raise InputError(f"duplicate place name {r['name']!r}; names must be unique",
+                             where=f"{where_l} line {i}", field="name")
+        if r["kind"] not in KINDS:
+            raise InputError(f"kind {r['kind']!r} is not one of {KINDS}", where=f"{where_l} line {i}",
+                             field="kind")
+        if r["control_2019"] not in CONTROL:
+            raise InputError(f"control_2019 {r['control_2019']!r} is not one of {CONTROL}",
+                             where=f"{where_l} line {i}", field="control_2019")
+        names.append(r["name"])
+
+    lat = _numbers(loc_rows, "lat", where_l, minimum=-90, maximum=90)
+    lon = _numbers(loc_rows, "lon", where_l, minimum=-180, maximum=180)
+    index = {n: i for i, n in enumerate(names)}
+    e_from, e_to = [], []
+    for i, r in enumerate(road_rows, start=2):
+        for col in ("from", "to"):
+            if r[col] not in index:
+                hint = difflib.get_close_matches(r[col], names, n=1)
+                fix = f"did you mean {hint[0]!r}?" if hint else "add the place to locations.csv"
+                raise InputError(f"road to unknown place {r[col]!r}; {fix}",
+                                 where=f"{where_r} line {i}", field=col)
+        if r["from"] == r["to"]:
+            raise InputError("a road must join two different places", where=f"{where_r} line {i}")
+        e_from.append(index[r["from"]])
+        e_to.append(index[r["to"]])
+    length = _numbers(road_rows, "distance_km", where_r)
+    if np.any(length <= 0):
+        bad = int(np.argmax(length <= 0)) + 2
+        raise InputError("distance_km must be > 0 (use 0.5 for places a few km apart)",
+                         where=f"{where_r} line {bad}", field="distance_km")
+
+    geo = Geography(
+        region=str(region), data_dir=data_dir, names=names,
+        kind=np.array([r["kind"] for r in loc_rows]),
+        subdistrict=np.array([r["subdistrict"] for r in loc_rows]),
+        district=np.array([r["district"] for r in loc_rows]),
+        governorate=np.array([r["governorate"] for r in loc_rows]),
+        lat=lat, lon=lon,
+        control_2019=np.array([r["control_2019"] for r in loc_rows]),
+        population_people=_numbers(loc_rows, "population_people", where_l),
+        idp_people=_numbers(loc_rows, "idp_people", where_l, default=0.0),
+        camp_capacity_people=_numbers(loc_rows, "camp_capacity_people", where_l, default=0.0),
+        host_capacity_people=_numbers(loc_rows, "host_capacity_people", where_l, default=0.0),
+        edge_from=np.array(e_from, dtype=np.int32), edge_to=np.array(e_to, dtype=np.int32),
+        edge_length_km=length,
+        edge_capacity_people_per_day=_numbers(road_rows, "capacity_people_per_day", where_r),
+        edge_road=[r["road"] for r in road_rows], edge_class=[r["road_class"] for r in road_rows],
+        groups=_read_groups(data_dir / "groups.csv", index),
+        **_read_front_points(data_dir / "front_points.csv"),
+    )
+    _check_connected(geo, where_r)
+    return geo
+
+
+def _numbers(rows, col, where, minimum=0.0, maximum=None, default=None) -> np.ndarray:
+    """One numeric column, checked: a bad cell names the file, line and column."""
+    out = []
+    for i, r in enumerate(rows, start=2):
+        text = (r.get(col) or "").strip()
+        if text == "" and default is not None:
+            out.append(default)
+            continue
+        try:
+            v = float(text)
+        except ValueError:
+            raise InputError(f"{text!r} is not a number", where=f"{where} line {i}",
+                             field=col) from None
+        if not math.isfinite(v) or (minimum is not None and v < minimum) or \
+                (maximum is not None and v > maximum):
+            bounds = f">= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+            raise InputError(f"{v} must be a finite number {bounds}", where=f"{where} line {i}",
+                             field=col)
+        out.append(v)
+    return np.array(out, dtype=float)
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise InputError("file not found; a region folder needs locations.csv and roads.csv",
+                         where=str(path))
+    with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: Excel's "CSV UTF-8"
+        reader = csv.DictReader(f)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"missing column(s) {', '.join(missing)}; add them to the header",
+                             where=str(path))
+        return [dict(r) for r in reader]
+
+
+def _read_groups(path: Path, index: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    if not path.is_file():
+        return {}
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(_read_csv(path, ("group", "place")), start=2):
+        if r["place"] not in index:
+            raise InputError(f"unknown place {r['place']!r}", where=f"{path} line {i}", field="place")
+        groups.setdefault(r["group"], []).append(index[r["place"]])
+    return {g: tuple(v) for g, v in groups.items()}
+
+
+def _read_front_points(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    rows = _read_csv(path, ("name", "lat", "lon"))
+    return {
+        "front_point_names": [r["name"] for r in rows],
+        "front_point_lat": _numbers(rows, "lat", str(path), minimum=-90, maximum=90),
+        "front_point_lon": _numbers(rows, "lon", str(path), minimum=-180, maximum=180),
+    }
+
+
+def _check_connected(geo: Geography, where: str) -> None:
+    g = geo.graph()
+    parts = sorted(nx.connected_components(g), key=len, reverse=True)
+    if len(parts) > 1:
+        cut_off = [geo.names[i] for part in parts[1:] for i in part]
+        raise InputError(
+            f"disconnected road graph: {', '.join(cut_off[:5])} cannot be reached from "
+            f"{geo.names[next(iter(parts[0]))]!r}; add a road linking them", where=where)

@@ -1,0 +1,85 @@
+"""A scenario checked against its world: every place it names exists in its region.
+
+:func:`load_scenario` is what users call: read and validate the YAML
+(:mod:`sim.config.loading`), load the region's geography, and check every place name,
+crossing and road (with close-match suggestions), so a run never starts with a typo in it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from sim.config.loading import read_scenario
+from sim.config.scenario import Scenario
+from sim.errors import InputError
+from sim.world.geography import Geography, load_geography
+
+
+def load_scenario(path: str | Path, geography: Geography | None = None) -> Scenario:
+    """Read, validate and place-check a scenario YAML file.
+
+    ``geography`` defaults to the scenario's ``region`` shipped with the package.
+    """
+    scenario = read_scenario(path)
+    check_places(scenario, geography or load_geography(scenario.region), str(path))
+    return scenario
+
+
+def check_places(scenario: Scenario, geography, where: str = "scenario") -> None:
+    """Every place a scenario names must exist in the geography; suggest close matches."""
+    c = scenario.conflict
+
+    def need(name: str, field: str, allow_front_points: bool = False) -> None:
+        known = geography.names + (geography.front_point_names if allow_front_points else [])
+        if name in known:
+            return
+        hint = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        files = "locations.csv or front_points.csv" if allow_front_points else "locations.csv"
+        fix = f"did you mean {', '.join(repr(h) for h in hint)}?" if hint else \
+            f"use a name from sim/data/<region>/{files}"
+        raise InputError(f"unknown place {name!r}; {fix}", where=where, field=field)
+
+    for i, axis in enumerate(c.axes):
+        need(axis.start, f"conflict.axes.{i}.start", allow_front_points=True)
+        for j, place in enumerate(axis.via):
+            need(place, f"conflict.axes.{i}.via.{j}", allow_front_points=True)
+        if axis.stop_day is not None and axis.stop_day < axis.start_day:
+            raise InputError("stop_day is before start_day; make stop_day >= start_day",
+                             where=where, field=f"conflict.axes.{i}.stop_day")
+    for i, name in enumerate(c.government_points):
+        need(name, f"conflict.government_points.{i}", allow_front_points=True)
+    for i, cc in enumerate(c.control_changes):
+        need(cc.place, f"conflict.control_changes.{i}.place")
+    for i, s in enumerate(c.strikes):
+        need(s.place, f"conflict.strikes.{i}.place")
+        if s.end_day < s.start_day:
+            raise InputError("end_day is before start_day", where=where,
+                             field=f"conflict.strikes.{i}.end_day")
+    for i, rc in enumerate(c.road_closures):
+        need(rc.from_place, f"conflict.road_closures.{i}.from")
+        need(rc.to_place, f"conflict.road_closures.{i}.to")
+        if geography.edge_index(rc.from_place, rc.to_place) is None:
+            raise InputError(
+                f"no road between {rc.from_place!r} and {rc.to_place!r}; close a road listed in "
+                "sim/data/<region>/roads.csv", where=where, field=f"conflict.road_closures.{i}")
+    for name in scenario.border.crossings:
+        need(name, f"border.crossings.{name}")
+        if geography.kind_of(name) != "crossing":
+            raise InputError(f"{name!r} is not a border crossing; crossings are: "
+                             f"{', '.join(geography.crossing_names)}",
+                             where=where, field=f"border.crossings.{name}")
+    for name in scenario.population.people_by_place:
+        need(name, f"population.people_by_place.{name}")
+    for name in scenario.capacity.camp_capacity_people:
+        need(name, f"capacity.camp_capacity_people.{name}")
+    for field, phases in [("border.default", scenario.border.default),
+                          *[(f"border.crossings.{k}", v) for k, v in scenario.border.crossings.items()]]:
+        days = [p.day for p in phases]
+        if not days or days[0] != 0 or days != sorted(days):
+            raise InputError("phases must start at day 0 and be in day order", where=where,
+                             field=field)
+    days = [p.day for p in c.intensity]
+    if days != sorted(days):
+        raise InputError("intensity points must be in day order", where=where,
+                         field="conflict.intensity")
