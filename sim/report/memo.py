@@ -35,8 +35,6 @@ from sim.report.memo_content import (  # noqa: F401
 from sim.report.plots import draw_all, style
 from sim.report.plots.pages import Document
 
-
-
 # --------------------------------------------------------------------------- writing
 
 
