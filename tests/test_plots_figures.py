@@ -9,6 +9,7 @@ import xarray as xr
 from conftest import REPO
 from PIL import Image
 
+from sim.analysis.destinations import destination_groups
 from sim.analysis.summary import summarise
 from sim.engine.model import run_model
 from sim.io.dataset import to_dataset
@@ -30,7 +31,6 @@ from sim.report.plots import (
     plot_od_matrix,
     style,
 )
-from sim.report.plots.od_matrix import destination_groups
 from sim.world.scenarios import load_scenario
 
 DPI = 30

@@ -13,24 +13,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.indicators import band
+from sim.analysis import indicators as ind
 from sim.config.needs import NeedsConfig, load_needs  # noqa: F401  (re-exported)
 from sim.io.results import Runs, as_runs
 
-STATUS_VARIABLE = {"camp": "in_camp", "host": "in_host", "open": "in_open",
-                   "border": "waiting_at_border", "transit": "in_transit"}
-"""Where displaced people are -> the dataset variable that counts them (people)."""
-
-
 # --------------------------------------------------------------------------- computing
-
-
-def people_in(runs: Runs, basis: tuple[str, ...], day_index: int) -> np.ndarray:
-    """People [run] displaced and, on ``day_index``, in any of the places in ``basis``."""
-    total = np.zeros(runs.n)
-    for b in basis:
-        total += runs.values(STATUS_VARIABLE[b], "time", "location")[:, day_index].sum(axis=1)
-    return total
 
 
 def shelter_standard(runs: Runs, cfg: NeedsConfig) -> tuple[float, str]:
@@ -60,7 +47,7 @@ def needs_per_run(runs: Runs, cfg: NeedsConfig, day_index: int) -> dict[str, tup
     latrine_rule = (f"1 per {sc.people_per_latrine_acute:g} to day {sc.acute_phase_days}, "
                     f"then 1 per {sc.people_per_latrine:g}")
     hh = runs.household_size
-    p = {name: people_in(runs, c.applies_to, day) for name, c in
+    p = {name: ind.people_in(runs, c.applies_to, day).per_run for name, c in
          (("water", cfg.water), ("food", cfg.food), ("shelter", cfg.shelter),
           ("settlement", cfg.settlement), ("sanitation", cfg.sanitation), ("nfi", cfg.nfi))}
     ceil = np.vectorize(lambda x: float(math.ceil(x - 1e-9)))
@@ -82,23 +69,19 @@ def needs_per_run(runs: Runs, cfg: NeedsConfig, day_index: int) -> dict[str, tup
 
 
 def _basis(applies_to) -> str:
-    return "all displaced" if set(applies_to) == set(STATUS_VARIABLE) else "+".join(applies_to)
+    return "all displaced" if set(applies_to) == set(ind.WHERE) else "+".join(applies_to)
 
 
 def needs_table(data, cfg: NeedsConfig | None = None,
                 checkpoints: tuple[tuple[int, str], ...] | None = None) -> pd.DataFrame:
     """Needs at each checkpoint (day, label) within the run and at its end: P50, P10, P90."""
-    from sim.analysis.indicators import CHECKPOINTS
-
     runs = as_runs(data)
     cfg = cfg or load_needs()
-    points = [(d, label) for d, label in (checkpoints or CHECKPOINTS) if d <= runs.days]
-    points.append((runs.days, "end of run"))
     rows = []
-    for day, label in points:
-        for need, (values, unit, standard) in needs_per_run(runs, cfg, day - 1).items():
-            med, lo, hi = band(values)
-            rows.append({"checkpoint": label, "day": day, "date": runs.date(day - 1),
+    for c in ind.checkpoints(runs, checkpoints or ind.CHECKPOINTS):
+        for need, (values, unit, standard) in needs_per_run(runs, cfg, c.index).items():
+            med, lo, hi = ind.band(values)
+            rows.append({"checkpoint": c.label, "day": c.day, "date": c.date,
                          "need": need, "unit": unit, "standard": standard,
                          "p50": float(med), "p10": float(lo), "p90": float(hi)})
     return pd.DataFrame(rows)

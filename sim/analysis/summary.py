@@ -1,13 +1,16 @@
-"""Planning figures from a run's Dataset: what the CLI prints after a run."""
+"""The planning figures the CLI prints after a run: each field is one indicator call.
+
+For one run every figure is that run's value; for an ensemble it is the median over runs
+(P50), so the console shows the numbers of the memo's ``p50`` columns.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-import xarray as xr
-
-from sim.analysis.indicators import FULL_SHARE
+from sim.analysis import indicators as ind
+from sim.analysis.destinations import arrivals_by_destination, camps_against_capacity
+from sim.io.results import as_runs
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class CampStatus:
     name: str
     capacity_people: float
     peak_occupancy_people: float
-    full_since: str | None       # first date occupancy reached capacity
+    full_since: str | None       # first date occupancy reached FULL_SHARE of capacity
     overflow_people: float       # people in the open at the camp cluster on the last day
 
 
@@ -39,40 +42,36 @@ class RunSummary:
     arrivals_by_destination: list[tuple[str, float]] = field(default_factory=list)
     camps: list[CampStatus] = field(default_factory=list)
     women_and_children_share: float = float("nan")
+    runs: int = 1                # 2 or more: every figure is the median over runs
 
 
-def summarise(ds: xr.Dataset, top: int = 10) -> RunSummary:
-    cum = ds["cumulative_displaced"].values
-    daily = np.diff(cum, prepend=0.0)
-    peak = int(np.argmax(daily))
-    dates = [str(t)[:10] for t in ds["time"].values]
-    last = ds.isel(time=-1)
-    arrivals = ds["arrivals"].sum("time").to_series().sort_values(ascending=False)
-    arrivals = [(str(k), float(v)) for k, v in arrivals.items() if v > 0][:top]
-    camps = []
-    occ = ds["camp_occupancy"]
-    for loc in ds["location"].values[ds["camp_capacity"].values > 0]:
-        cap = float(ds["camp_capacity"].sel(location=loc))
-        series = occ.sel(location=loc).values
-        full = np.flatnonzero(series >= FULL_SHARE * cap)
-        camps.append(CampStatus(
-            name=str(loc), capacity_people=cap, peak_occupancy_people=float(series.max()),
-            full_since=dates[int(full[0])] if len(full) else None,
-            overflow_people=float(last["in_open"].sel(location=loc))))
-    groups = last["displaced_by_group"].to_series()
-    total_g = float(groups.sum())
-    wc = float(groups.get("children", 0) + groups.get("adult_women", 0))
-    checkpoints = {d: float(cum[d - 1]) for d in (3, 14, 30, 90) if d <= len(cum)}
+def summarise(data, top: int = 10) -> RunSummary:
+    """The console's planning figures of a run (or the medians of an ensemble)."""
+    runs = as_runs(data)
+    end = runs.days - 1
+    arrivals = arrivals_by_destination(runs).head(top)
+    camps = [CampStatus(name=str(r.camp), capacity_people=float(r.capacity),
+                        peak_occupancy_people=float(r.peak_occupancy_p50),
+                        full_since=r.full_date_p50 or None,
+                        overflow_people=float(r.in_open_at_end_p50))
+             for r in camps_against_capacity(runs).itertuples()]
     return RunSummary(
-        scenario=ds.attrs.get("scenario_name", ""), seed=int(ds.attrs.get("seed", -1)),
-        days=len(cum), total_people=int(ds.attrs.get("initial_people", 0)),
-        total_displaced=float(cum[-1]), displaced_by_day=checkpoints,
-        peak_date=dates[peak], peak_daily_new_displaced=float(daily[peak]),
-        displaced_now=float(last["displaced_present"].sum() + last["in_transit"].sum()),
-        in_camps=float(last["in_camp"].sum()), in_host=float(last["in_host"].sum()),
-        in_open=float(last["in_open"].sum()),
-        waiting_at_border=float(last["waiting_at_border"].sum()),
-        peak_waiting_at_border=float(ds["waiting_at_border"].sum("location").max()),
-        crossed_border=float(last["crossed_border"]),
-        arrivals_by_destination=arrivals, camps=camps,
-        women_and_children_share=wc / total_g if total_g > 0 else float("nan"))
+        scenario=runs.scenario_name, seed=runs.seeds[0] if len(runs.seeds) == 1 else -1,
+        days=runs.days, total_people=int(runs.ds.attrs.get("initial_people", 0)),
+        total_displaced=ind.displaced_by(runs, runs.days).p50,
+        displaced_by_day={c.day: ind.displaced_by(runs, c.day).p50
+                          for c in ind.checkpoints(runs) if not c.is_end},
+        peak_date=runs.date(int(ind.peak_displacement_day(runs).p50)),
+        peak_daily_new_displaced=ind.peak_daily_new_displaced(runs).p50,
+        displaced_now=ind.displaced_in_area(runs, end).p50,
+        in_camps=ind.people_in(runs, "camp", end).p50,
+        in_host=ind.people_in(runs, "host", end).p50,
+        in_open=ind.people_in(runs, "open", end).p50,
+        waiting_at_border=ind.people_in(runs, "border", end).p50,
+        peak_waiting_at_border=ind.peak_waiting_at_border(runs).p50,
+        crossed_border=ind.crossed_into_turkey(runs, end).p50,
+        arrivals_by_destination=[(str(r.location), float(r.arrivals_p50))
+                                 for r in arrivals.itertuples()],
+        camps=camps,
+        women_and_children_share=ind.women_and_children_share(runs, end).p50,
+        runs=runs.n)

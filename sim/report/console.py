@@ -1,24 +1,32 @@
-"""Printed run summary (rich tables): the planning figures a user sees after ``idlib-sim run``."""
+"""Printed run summary (rich tables): the planning figures a user sees after ``idlib-sim run``.
+
+The numbers are :func:`sim.analysis.summary.summarise`'s (one indicator call each); this module
+only lays them out. An ensemble prints its medians over runs and says so.
+"""
 
 from __future__ import annotations
 
-import xarray as xr
 from rich.console import Console
 from rich.table import Table
 
 from sim.analysis.summary import summarise
+from sim.io.results import as_runs
 
 
 def _n(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def print_summary(ds: xr.Dataset, console: Console | None = None) -> None:
+def print_summary(data, console: Console | None = None) -> None:
+    """Print the planning figures of a run dataset (or an ensemble's medians)."""
     console = console or Console()
-    s = summarise(ds)
-    path = ds.attrs.get("output_path")
-    console.print(f"[bold]{s.scenario}[/bold]  seed {s.seed}, {s.days} days, "
-                  f"{s.total_people:,} people (single run, no uncertainty band)")
+    runs = as_runs(data)
+    s = summarise(runs)
+    path = runs.ds.attrs.get("output_path")
+    who = f"seed {s.seed}" if s.runs == 1 else f"{runs.seeds_phrase()}, {s.runs} runs"
+    how = "single run, no uncertainty band" if s.runs == 1 else "medians over runs"
+    console.print(f"[bold]{s.scenario}[/bold]  {who}, {s.days} days, "
+                  f"{s.total_people:,} people ({how})")
     if path:
         console.print(f"written: {path}")
     t = Table(title="Planning figures", show_header=True)

@@ -2,100 +2,61 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
-from sim.analysis.indicators import band, day_band
+from sim.analysis import indicators as ind
+from sim.analysis.destinations import capacity_by_destination
 from sim.io.results import Runs
-from sim.report.plots.destinations import full_days
-from sim.report.plots.displacement import checkpoint_table, peak_table
 
-PLACES = (("camps", "in_camp"), ("host communities", "in_host"), ("open air", "in_open"),
-          ("waiting at the border", "waiting_at_border"), ("in transit", "in_transit"))
-"""Where displaced people are, in the order the memo lists them (label, variable)."""
+PLACES = (("camps", "camp"), ("host communities", "host"), ("open air", "open"),
+          ("waiting at the border", "border"), ("in transit", "transit"))
+"""Where displaced people are, in the order the memo lists them (label, key of
+:data:`sim.analysis.indicators.WHERE`); people who crossed into Turkey follow."""
 
 
 # --------------------------------------------------------------------------- numbers
 
 
+def _row(measure: str, unit: str, date: str, value: ind.Band, shift: float = 0.0) -> dict:
+    """One key-figures row: a measure and its P50, P10, P90 (``shift`` turns a day index into
+    a day of the run)."""
+    return {"measure": measure, "unit": unit, "date": date, "p50": value.p50 + shift,
+            "p10": value.p10 + shift, "p90": value.p90 + shift}
+
+
 def key_figures(runs: Runs) -> pd.DataFrame:
     """The headline numbers: displaced at the checkpoints, the peak, women and children."""
-    rows = [{"measure": f"displaced by {r.checkpoint}" if r.checkpoint != "end of run"
-             else f"displaced by the end (day {r.day})", "unit": "people", "date": r.date,
-             "p50": r.displaced_p50, "p10": r.displaced_p10, "p90": r.displaced_p90}
-            for r in checkpoint_table(runs).itertuples()]
-    peak = peak_table(runs)
-    d = peak.iloc[0]
-    rows.append({"measure": "peak day (day of the run)", "unit": "day", "date": d.date_p50,
-                 "p50": d.p50 + 1, "p10": d.p10 + 1, "p90": d.p90 + 1})
-    v = peak.iloc[1]
-    rows.append({"measure": "peak daily rate of new displacement", "unit": "people/day",
-                 "date": "", "p50": v.p50, "p10": v.p10, "p90": v.p90})
-    groups = runs.values("displaced_by_group", "time", "group")[:, -1]
-    names = [str(g) for g in np.atleast_1d(runs.coord("group"))]
-    wc = sum(groups[:, names.index(g)] for g in ("children", "adult_women") if g in names)
-    total = groups.sum(axis=1)
-    share = np.where(total > 0, wc / np.where(total > 0, total, 1), np.nan)
-    m, lo, hi = band(share)
-    rows.append({"measure": "women and children among the displaced (end)", "unit": "share",
-                 "date": runs.date(runs.days - 1), "p50": m, "p10": lo, "p90": hi})
-    border = runs.values("waiting_at_border", "time", "location").sum(axis=2)
-    m, lo, hi = band(border.max(axis=1))
-    rows.append({"measure": "peak waiting at the border", "unit": "people", "date": "",
-                 "p50": m, "p10": lo, "p90": hi})
-    m, lo, hi = band(runs.values("crossed_border", "time")[:, -1])
-    rows.append({"measure": "crossed into Turkey (end)", "unit": "people",
-                 "date": runs.date(runs.days - 1), "p50": m, "p10": lo, "p90": hi})
+    end = runs.days - 1
+    rows = [_row(f"displaced by the end (day {c.day})" if c.is_end else f"displaced by {c.label}",
+                 "people", c.date, ind.displaced_by(runs, c.day)) for c in ind.checkpoints(runs)]
+    day = ind.peak_displacement_day(runs)
+    rows.append(_row("peak day (day of the run)", "day", runs.date(int(day.p50)), day, shift=1))
+    rows.append(_row("peak daily rate of new displacement", "people/day", "",
+                     ind.peak_daily_new_displaced(runs)))
+    rows.append(_row("women and children among the displaced (end)", "share", runs.date(end),
+                     ind.women_and_children_share(runs, end)))
+    rows.append(_row("peak waiting at the border", "people", "", ind.peak_waiting_at_border(runs)))
+    rows.append(_row("crossed into Turkey (end)", "people", runs.date(end),
+                     ind.crossed_into_turkey(runs, end)))
     return pd.DataFrame(rows)
 
 
 def where_people_are(runs: Runs) -> pd.DataFrame:
     """Displaced people by where they are, at each checkpoint and at the end (P50, P10, P90)."""
     rows = []
-    for r in checkpoint_table(runs).itertuples():
-        i = r.day - 1
-        for label, var in PLACES:
-            m, lo, hi = band(runs.values(var, "time", "location")[:, i].sum(axis=1))
-            rows.append({"checkpoint": r.checkpoint, "date": r.date, "where": label,
-                         "p50": m, "p10": lo, "p90": hi})
-        m, lo, hi = band(runs.values("crossed_border", "time")[:, i])
-        rows.append({"checkpoint": r.checkpoint, "date": r.date, "where": "crossed into Turkey",
-                     "p50": m, "p10": lo, "p90": hi})
+    for c in ind.checkpoints(runs):
+        values = [(label, ind.people_in(runs, where, c.index)) for label, where in PLACES]
+        values.append(("crossed into Turkey", ind.crossed_into_turkey(runs, c.index)))
+        rows += [{"checkpoint": c.label, "date": c.date, "where": label,
+                  "p50": v.p50, "p10": v.p10, "p90": v.p90} for label, v in values]
     return pd.DataFrame(rows)
 
 
 def destinations(runs: Runs) -> pd.DataFrame:
     """Per place: arrivals over the run, capacity (camp + host places), the date capacity is
-    exceeded (occupancy >= FULL_SHARE x capacity), people in the open there at the end."""
-    arrivals = runs.values("arrivals", "time", "location").sum(axis=1)
-    camp_cap = runs.values("camp_capacity", "location")[0]
-    host_cap = runs.values("host_capacity", "location")[0]
-    occupancy = runs.values("camp_occupancy", "time", "location") + \
-        runs.values("in_host", "time", "location")
-    first = full_days(occupancy, camp_cap + host_cap)
-    open_end = runs.values("in_open", "time", "location")[:, -1]
-    rows = []
-    for j, name in enumerate(runs.locations):
-        a50, a10, a90 = band(arrivals[:, j])
-        cap = camp_cap[j] + host_cap[j]
-        if a90 <= 0 and cap <= 0:
-            continue
-        d50, d10, d90 = day_band(first[:, j])
-        rows.append({
-            "destination": name, "kind": runs.kind[j],
-            "arrivals_p50": a50, "arrivals_p10": a10, "arrivals_p90": a90,
-            "camp_capacity": camp_cap[j], "host_capacity": host_cap[j], "capacity": cap,
-            "peak_occupancy_p50": float(np.median(occupancy[:, :, j].max(axis=1))),
-            "capacity_exceeded_day_p50": d50, "capacity_exceeded_day_p10": d10,
-            "capacity_exceeded_day_p90": d90,
-            "capacity_exceeded_date_p50": runs.date(int(d50)) if math.isfinite(d50) else "",
-            "share_of_runs_exceeded": float(np.isfinite(first[:, j]).mean()),
-            "in_open_at_end_p50": float(np.median(open_end[:, j])),
-        })
-    df = pd.DataFrame(rows)
-    return df.sort_values("arrivals_p50", ascending=False, kind="stable").reset_index(drop=True)
+    exceeded, people in the open there at the end
+    (:func:`sim.analysis.destinations.capacity_by_destination`)."""
+    return capacity_by_destination(runs)
 
 
 # --------------------------------------------------------------------------- words

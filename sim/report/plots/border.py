@@ -12,31 +12,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.indicators import band, day_band
+from sim.analysis import indicators as ind
+from sim.analysis.indicators import band, border_open_series
 from sim.io.results import Runs, as_runs
 from sim.report.plots import style
-
-
-def border_open_series(runs: Runs) -> dict[str, np.ndarray]:
-    """Per-run series [run, time]."""
-    return {
-        "waiting_at_border": runs.values("waiting_at_border", "time", "location").sum(axis=2),
-        "in_open": runs.values("in_open", "time", "location").sum(axis=2),
-        "in_open_at_camps": runs.values("camp_overflow", "time", "location").sum(axis=2),
-        "crossed_border": runs.values("crossed_border", "time"),
-    }
 
 
 def border_open_table(runs: Runs) -> pd.DataFrame:
     """Peak (with its day) and end-of-run value of each series, P50 and P10-P90."""
     rows = []
     for key, series in border_open_series(runs).items():
-        pk50, pk10, pk90 = band(series.max(axis=1))
-        d50, _, _ = day_band(np.argmax(series, axis=1).astype(float))
-        e50, e10, e90 = band(series[:, -1])
-        rows.append({"measure": key, "peak_p50": float(pk50), "peak_p10": float(pk10),
-                     "peak_p90": float(pk90), "peak_date_p50": runs.date(int(d50)),
-                     "end_p50": float(e50), "end_p10": float(e10), "end_p90": float(e90)})
+        top, day, end = ind.peak(series), ind.peak_day(series), ind.at_day(series, -1)
+        rows.append({"measure": key, "peak_p50": top.p50, "peak_p10": top.p10,
+                     "peak_p90": top.p90, "peak_date_p50": runs.date(int(day.p50)),
+                     "end_p50": end.p50, "end_p10": end.p10, "end_p90": end.p90})
     return pd.DataFrame(rows)
 
 

@@ -1,7 +1,8 @@
 """Where people arrive: daily arrivals at the top destinations, and camps against capacity.
 
-A camp counts as full from the first day its occupancy reaches
-:data:`sim.analysis.summary.FULL_SHARE` of capacity, the same rule the printed run summary uses.
+The numbers are :mod:`sim.analysis.destinations`' tables: a camp counts as full from the first
+day its occupancy reaches :data:`sim.analysis.indicators.FULL_SHARE` of capacity, the same
+rule (the same function) as the printed run summary and the memo.
 """
 
 from __future__ import annotations
@@ -10,59 +11,13 @@ import math
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.indicators import FULL_SHARE, band, day_band
-from sim.io.results import Runs, as_runs
+from sim.analysis.destinations import arrivals_by_destination, camps_against_capacity
+from sim.analysis.indicators import FULL_SHARE, band
+from sim.io.results import as_runs
 from sim.report.plots import style
 
 TOP_DESTINATIONS = 8
-
-
-def arrivals_table(runs: Runs) -> pd.DataFrame:
-    """Total arrivals per place over the run (P50, P10, P90), largest first; places with none
-    left out."""
-    totals = runs.values("arrivals", "time", "location").sum(axis=1)
-    med, lo, hi = band(totals)
-    df = pd.DataFrame({"location": runs.locations, "kind": runs.kind, "arrivals_p50": med,
-                       "arrivals_p10": lo, "arrivals_p90": hi})
-    df = df[df["arrivals_p90"] > 0]
-    return df.sort_values("arrivals_p50", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def full_days(occupancy: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """First day index [run, place] with occupancy >= FULL_SHARE x capacity; inf if never.
-
-    ``occupancy`` is [run, time, place], ``capacity`` [place]; places without capacity are
-    never "full" (inf)."""
-    reached = (occupancy >= FULL_SHARE * capacity[None, None, :]) & (capacity[None, None, :] > 0)
-    first = np.argmax(reached, axis=1).astype(float)
-    first[~reached.any(axis=1)] = np.inf
-    return first
-
-
-def camps_table(runs: Runs) -> pd.DataFrame:
-    """Each place with camp capacity: capacity, peak occupancy, the day it fills (P50, P10,
-    P90 over runs), the share of runs in which it fills, people in the open there at the end."""
-    cap = runs.values("camp_capacity", "location")[0]
-    occ = runs.values("camp_occupancy", "time", "location")
-    open_end = runs.values("in_open", "time", "location")[:, -1]
-    first = full_days(occ, cap)
-    rows = []
-    for j in np.flatnonzero(cap > 0):
-        d50, d10, d90 = day_band(first[:, j])
-        peak50, peak10, peak90 = band(occ[:, :, j].max(axis=1))
-        open50, _, _ = band(open_end[:, j])
-        rows.append({
-            "camp": runs.locations[j], "capacity": float(cap[j]),
-            "peak_occupancy_p50": float(peak50), "peak_occupancy_p10": float(peak10),
-            "peak_occupancy_p90": float(peak90),
-            "full_day_p50": d50, "full_day_p10": d10, "full_day_p90": d90,
-            "full_date_p50": runs.date(int(d50)) if math.isfinite(d50) else "",
-            "share_of_runs_full": float(np.isfinite(first[:, j]).mean()),
-            "in_open_at_end_p50": float(open50),
-        })
-    return pd.DataFrame(rows)
 
 
 def _grid(n: int, cols: int) -> tuple[int, int]:
@@ -82,7 +37,8 @@ def _bottom_row_dates(axes, n: int, cols: int) -> None:
 def draw_arrivals(data, *, top: int = TOP_DESTINATIONS, dpi: int = style.DPI):
     """Small multiple: people arriving per day at each of the ``top`` destinations."""
     runs = as_runs(data)
-    table = arrivals_table(runs).head(top)
+    everywhere = arrivals_by_destination(runs)
+    table = everywhere.head(top)
     daily = runs.values("arrivals", "time", "location")
     t = runs.dates
     rows, cols = _grid(max(len(table), 1), 4)
@@ -114,14 +70,14 @@ def draw_arrivals(data, *, top: int = TOP_DESTINATIONS, dpi: int = style.DPI):
         for ax in axes[::cols]:
             ax.set_ylabel("people per day")
         _bottom_row_dates(axes, len(table), cols)
-    return fig, {"arrivals_by_destination": arrivals_table(runs)}
+    return fig, {"arrivals_by_destination": everywhere}
 
 
 def draw_camps(data, *, dpi: int = style.DPI):
     """Small multiple: occupancy of each camp cluster against its capacity, with the date it
     fills, and the people left in the open at the cluster once it is full."""
     runs = as_runs(data)
-    table = camps_table(runs)
+    table = camps_against_capacity(runs)
     occ = runs.values("camp_occupancy", "time", "location")
     open_ = runs.values("in_open", "time", "location")
     t = runs.dates

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.indicators import CHECKPOINTS, band, day_band
+from sim.analysis import indicators as ind
+from sim.analysis.indicators import band
 from sim.io.results import Runs, as_runs
 from sim.report.plots import style
 
@@ -23,48 +24,33 @@ IMPACT_LEVELS_PER_DAY = (500, 1000)
 
 def displacement_series(runs: Runs) -> dict[str, np.ndarray]:
     """Per-run series [run, time]: cumulative displaced, new displacement and arrivals per day."""
-    cum = runs.values("cumulative_displaced", "time")
-    daily = np.diff(cum, axis=1, prepend=0.0)
-    arrivals = runs.values("arrivals", "time", "location").sum(axis=2)
-    return {"cumulative": cum, "daily_new": daily, "daily_arrivals": arrivals}
+    return {"cumulative": ind.cumulative_displaced(runs),
+            "daily_new": ind.new_displaced_per_day(runs),
+            "daily_arrivals": ind.arrivals_per_day(runs)}
 
 
 def checkpoint_table(runs: Runs) -> pd.DataFrame:
     """People displaced so far at each planning checkpoint within the run (P50, P10, P90)."""
-    cum = runs.values("cumulative_displaced", "time")
     rows = []
-    for day, label in CHECKPOINTS:
-        if day > runs.days:
-            continue
-        med, lo, hi = band(cum[:, day - 1])
-        rows.append({"checkpoint": label, "day": day, "date": runs.date(day - 1),
-                     "displaced_p50": float(med), "displaced_p10": float(lo),
-                     "displaced_p90": float(hi)})
-    last = runs.days - 1
-    med, lo, hi = band(cum[:, last])
-    rows.append({"checkpoint": "end of run", "day": runs.days, "date": runs.date(last),
-                 "displaced_p50": float(med), "displaced_p10": float(lo),
-                 "displaced_p90": float(hi)})
+    for c in ind.checkpoints(runs):
+        v = ind.displaced_by(runs, c.day)
+        rows.append({"checkpoint": c.label, "day": c.day, "date": c.date,
+                     "displaced_p50": v.p50, "displaced_p10": v.p10, "displaced_p90": v.p90})
     return pd.DataFrame(rows)
 
 
 def peak_table(runs: Runs) -> pd.DataFrame:
     """Peak day and peak daily new displacement, and days at or above the impact levels."""
-    s = displacement_series(runs)
-    daily = s["daily_new"]
-    peak_i = np.argmax(daily, axis=1).astype(float)
-    peak_v = daily.max(axis=1)
-    d50, d10, d90 = day_band(peak_i)
-    v50, v10, v90 = band(peak_v)
-    rows = [{"measure": "peak day (day index)", "p50": d50, "p10": d10, "p90": d90,
-             "date_p50": runs.date(int(d50))},
-            {"measure": "peak daily new displacement (people/day)", "p50": float(v50),
-             "p10": float(v10), "p90": float(v90), "date_p50": ""}]
+    day, rate = ind.peak_displacement_day(runs), ind.peak_daily_new_displaced(runs)
+    rows = [{"measure": "peak day (day index)", "p50": day.p50, "p10": day.p10, "p90": day.p90,
+             "date_p50": runs.date(int(day.p50))},
+            {"measure": "peak daily new displacement (people/day)", "p50": rate.p50,
+             "p10": rate.p10, "p90": rate.p90, "date_p50": ""}]
+    arrivals = ind.arrivals_per_day(runs)
     for level in IMPACT_LEVELS_PER_DAY:
-        n_days = (s["daily_arrivals"] >= level).sum(axis=1).astype(float)
-        m, lo, hi = band(n_days)
-        rows.append({"measure": f"days with >= {level:,} arrivals/day", "p50": float(m),
-                     "p10": float(lo), "p90": float(hi), "date_p50": ""})
+        n = ind.days_at_or_above(arrivals, level)
+        rows.append({"measure": f"days with >= {level:,} arrivals/day", "p50": n.p50,
+                     "p10": n.p10, "p90": n.p90, "date_p50": ""})
     return pd.DataFrame(rows)
 
 

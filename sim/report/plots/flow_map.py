@@ -23,6 +23,12 @@ from matplotlib.patches import Circle, Polygon, Rectangle
 from sim.io.results import Runs, as_runs
 from sim.report.plots import style
 from sim.report.plots.map_data import (  # noqa: F401
+    ARROW_COLOR,
+    DANGER_RING,
+    FRONT_RADIUS_DEG,
+    OCCUPANCY_CLASSES,
+    PANEL_DAYS,
+    ROAD_COLOR,
     _inferred_net,
     _outline_bounds,
     _rings,
@@ -34,19 +40,6 @@ from sim.report.plots.map_data import (  # noqa: F401
     resolve_panel_days,
     zoom_extent,
 )
-
-PANEL_DAYS = (7, 30, 90)
-OCCUPANCY_CLASSES = (  # upper bound of occupancy / capacity, colour, label
-    (0.5, "bluish_green", "under 50 %"),
-    (0.9, "yellow", "50-90 %"),
-    (0.99, "orange", "90-99 %"),
-    (np.inf, "vermillion", "full (99 % or more)"),
-)
-FRONT_RADIUS_DEG = 0.06   # shading around a government-held place (about the 6 km capture width)
-DANGER_RING = 0.1         # danger above which a place cannot be chosen as a destination
-ROAD_COLOR = style.OKABE_ITO["blue"]
-ARROW_COLOR = "#0b3d66"
-
 
 # --------------------------------------------------------------------------- drawing
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.indicators import FULL_SHARE
 from sim.errors import InputError
 from sim.io.results import Runs
 from sim.report.plots import style
@@ -16,8 +17,8 @@ PANEL_DAYS = (7, 30, 90)
 OCCUPANCY_CLASSES = (  # upper bound of occupancy / capacity, colour, label
     (0.5, "bluish_green", "under 50 %"),
     (0.9, "yellow", "50-90 %"),
-    (0.99, "orange", "90-99 %"),
-    (np.inf, "vermillion", "full (99 % or more)"),
+    (FULL_SHARE, "orange", f"90-{FULL_SHARE * 100:.0f} %"),
+    (np.inf, "vermillion", f"full ({FULL_SHARE * 100:.0f} % or more)"),   # the camps' full rule
 )
 FRONT_RADIUS_DEG = 0.06   # shading around a government-held place (about the 6 km capture width)
 DANGER_RING = 0.1         # danger above which a place cannot be chosen as a destination

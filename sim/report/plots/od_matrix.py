@@ -4,7 +4,8 @@ Rows are home sub-districts (the ``origin`` dimension); columns are where people
 grouped by the ``subdistrict`` coordinate of their current location, except that areas
 outside Idleb governorate (``kind == "external"``) keep their own names. People in transit
 count at the last place they passed; people waiting at a crossing count in the crossing's
-sub-district. With an ensemble each cell is the median over runs of that cell.
+sub-district. With an ensemble each cell is the median over runs of that cell. The matrix is
+:func:`sim.analysis.destinations.od_matrix`; this module draws it.
 """
 
 from __future__ import annotations
@@ -12,32 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from matplotlib.colors import LogNorm
 
-from sim.io.results import Runs, as_runs
+from sim.analysis.destinations import od_matrix
+from sim.io.results import as_runs
 from sim.report.plots import style
-
-
-def destination_groups(runs: Runs) -> list[str]:
-    """The column each location falls in: its sub-district, or its own name outside Idleb."""
-    sub = runs.coord("subdistrict").astype(str)
-    return [name if kind == "external" else (s or name)
-            for name, kind, s in zip(runs.locations, runs.kind, sub)]
-
-
-def od_matrix(runs: Runs, day_index: int = -1) -> pd.DataFrame:
-    """People [origin x destination group] on ``day_index`` (median over runs per cell)."""
-    cube = runs.values("displaced_by_origin", "time", "origin", "location")[:, day_index]
-    groups = destination_groups(runs)
-    columns = list(dict.fromkeys(groups))
-    col_of = np.array([columns.index(g) for g in groups])
-    per_run = np.zeros((cube.shape[0], cube.shape[1], len(columns)))
-    for j, c in enumerate(col_of):
-        per_run[:, :, c] += cube[:, :, j]
-    origins = [str(o) for o in np.atleast_1d(runs.coord("origin"))]
-    return pd.DataFrame(np.median(per_run, axis=0), index=pd.Index(origins, name="origin"),
-                        columns=pd.Index(columns, name="destination"))
 
 
 def _compact(v: float) -> str:
