@@ -170,6 +170,15 @@ def test_memo_folder_holds_pdf_markdown_figures_and_csv(tiny_ens, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_memo_csv_keeps_full_scale_counts_whole(tmp_path):
+    """A full-scale run counts millions: the CSV must hold the number the console prints."""
+    table = pd.DataFrame({"measure": ["displaced", "share"], "p50": [2_345_678.0, 0.7220457]})
+    path = sim.report.memo.write_csv(table, tmp_path / "t.csv")
+    text = path.read_text()
+    assert "2345678" in text and "e+" not in text
+    assert pd.read_csv(path)["p50"].tolist() == [2_345_678.0, 0.7220457]
+
+
 def one_cheap_figure(data, **kwargs):
     """Stands in for draw_all where a test is about the folder, not the figures."""
     from sim.report.plots import draw_displacement

@@ -279,9 +279,14 @@ def write_memo(data, out_dir: str | Path, needs: NeedsConfig | None = None, *,
     return out_dir
 
 
+CSV_FLOAT_FORMAT = "%.10g"
+"""Ten significant digits: people counts of a full-scale run (millions) are written whole, as
+the console prints them (six digits wrote 2,345,678 as 2.34568e+06)."""
+
+
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     index = df.index.name is not None
-    return write_text(df.to_csv(index=index, float_format="%.6g"), path)
+    return write_text(df.to_csv(index=index, float_format=CSV_FLOAT_FORMAT), path)
 
 
 def write_text(text: str, path: Path) -> Path:
