@@ -35,6 +35,7 @@ class Table:
     path: Path
     header: tuple[str, ...]    # normalised names ("" when the file has no header)
     rows: tuple[Row, ...]
+    header_text: tuple[str, ...] = ()   # the header cells as written (for messages)
 
     def where(self, row: Row) -> str:
         return f"{self.path} line {row.line}"
@@ -65,6 +66,7 @@ def read_rows(path: Path, header_first: tuple[str, ...] = ()) -> Table:
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc}); fix the quoting", where=str(path)) from None
     header: tuple[str, ...] = ()
+    header_text: tuple[str, ...] = ()
     rows: list[Row] = []
     seen_data = False
     for n, cells in enumerate(lines, start=1):
@@ -78,12 +80,13 @@ def read_rows(path: Path, header_first: tuple[str, ...] = ()) -> Table:
             first.startswith("#") or normalise(first) in header_first)
         if is_header:
             header = tuple(normalise(c) for c in cells)
+            header_text = tuple(c.lstrip("#").strip().strip('"') for c in cells)
             continue
         if first.startswith("#"):
             continue
         seen_data = True
         rows.append(Row(n, tuple(cells)))
-    return Table(path, header, tuple(rows))
+    return Table(path, header, tuple(rows), header_text)
 
 
 def number(table: Table, row: Row, i: int | None, field: str, *, default: float | None = None,

@@ -140,7 +140,7 @@ def read_conflicts(path: Path, names: set[str]) -> dict[str, np.ndarray] | None:
         if col not in by_name:
             if values[:, j].any():
                 hint = difflib.get_close_matches(col, sorted(by_name), n=1)
-                raise InputError(f"conflict zone {col!r} is not in locations.csv"
+                raise InputError(f"conflict zone {table.header_text[j]!r} is not in locations.csv"
                                  + (f"; did you mean {by_name[hint[0]]!r}?" if hint else ""),
                                  where=str(path), field=col)
             continue
