@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="compare a run, ensemble or scenario with observed figures")
     v.add_argument("target", help="a run or combined ensemble (.nc) or a scenario (.yaml)")
-    v.add_argument("observed", help="observed figures CSV (see scenarios/observed/)")
+    v.add_argument("observed", help="observed figures CSV (see scenarios/observed/), or "
+                   "per-camp counts for FLEE's ARD: a FLEE validation folder or a "
+                   "date,camp,people CSV (docs/flee.md)")
     v.add_argument("--members", type=_positive_int, default=8,
                    help="ensemble members when given a scenario (default 8)")
     v.add_argument("--workers", type=_positive_int, default=None)

@@ -104,7 +104,9 @@ def _global_attrs(model, time, version: str) -> dict:
         "Conventions": "CF-1.8, ACDD-1.3",
         "title": f"Displacement simulation: {sc.title or sc.name}",
         "summary": (sc.description or sc.title or sc.name).strip(),
-        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning",
+        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning"
+                    if str(geo.region) == "idlib" else
+                    f"displacement, refugees, IDP, {Path(str(geo.region)).name}, agent-based model",
         "source": f"idlib-sim {version} agent-based model (Mesa {mesa.__version__})",
         "history": f"{now} created by idlib-sim {version}",
         "date_created": now,
@@ -112,7 +114,9 @@ def _global_attrs(model, time, version: str) -> dict:
         "creator_name": "idlib-sim contributors",
         "project": "Idlib displacement scenario simulator",
         "license": "Outputs of a simulation model: planning scenarios, not observations",
-        "references": "docs/model.md (ODD description); sim/data/idlib/sources.md",
+        "references": "docs/model.md (ODD description); "
+                      + ("sim/data/idlib/sources.md" if str(geo.region) == "idlib"
+                         else f"{geo.data_dir}/sources.md"),
         "time_coverage_start": str(time[0].date()),
         "time_coverage_end": str(time[-1].date()),
         "time_coverage_resolution": "P1D",
