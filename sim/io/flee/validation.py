@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import difflib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -217,7 +217,3 @@ def window(counts: CampCounts, start: date, days: int) -> CampCounts:
     idx = np.clip(np.arange(days) + offset, 0, counts.people.shape[0] - 1)
     total = counts.total_people[idx] if counts.total_people is not None else None
     return CampCounts(start, counts.camps, counts.people[idx], total)
-
-
-def end_date(counts: CampCounts) -> date:
-    return counts.start + timedelta(days=counts.people.shape[0] - 1)
