@@ -112,3 +112,11 @@ def test_spawning_settings_are_checked():
     with pytest.raises(InputError, match="spawning.initial_people_by_place.Nowhere"):
         spawning_scenario(spawning={"mode": "observed_total", "observed_total_people": [1],
                                     "initial_people_by_place": {"Nowhere": 3}})
+
+
+def test_a_run_may_start_with_nobody_in_the_system(tiny_geo):
+    sc = spawning_scenario(days=10, spawning={"mode": "observed_total",
+                                              "observed_total_people": [0, 0, 50, 100]})
+    ds = to_dataset(run_model(sc, geography=tiny_geo))
+    assert ds.attrs["initial_people"] == 0
+    assert ds["people_total"].values.tolist() == [0, 0, 50] + [100] * 7
