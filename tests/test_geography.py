@@ -8,9 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
+from sim.engine.model import DisplacementModel
 from sim.errors import InputError
 from sim.world.geography import DATA_ROOT, load_geography
-from tests.conftest import TINY
+from tests.conftest import TINY, make_scenario
 
 IDLIB = DATA_ROOT / "idlib"
 
@@ -224,3 +225,25 @@ def test_latitude_out_of_range(region):
     edit(region / "locations.csv", "Idleb,35.70,36.60", "Idleb,95.70,36.60")
     text = region_error(region)
     assert "lat" in text and "line 3" in text
+
+
+def test_control_column_may_be_called_control_and_hold_none(region):
+    """A region without a front (e.g. a converted FLEE case) names no side: control 'none'."""
+    edit(region / "locations.csv", ",control_2019,", ",control,")
+    edit(region / "locations.csv", "Midtown,town,Middle,D1,Idleb,35.70,36.60,opposition",
+         "Midtown,town,Middle,D1,Idleb,35.70,36.60,none")
+    geo = load_geography(region)
+    assert geo.control_2019[geo.index("Midtown")] == "none"
+    edit(region / "locations.csv", "36.60,none", "36.60,rebels")
+    text = region_error(region)
+    assert "locations.csv line 3" in text and "control" in text and "'rebels'" in text
+
+
+def test_the_northern_aleppo_preference_follows_the_regions_group(region):
+    b = make_scenario().behaviour
+    sc = make_scenario(region=str(region))
+    hostland = load_geography(region).index("Hostland")
+    assert DisplacementModel(sc).kind_preference[hostland] == b.northern_aleppo_preference
+    groups = (region / "groups.csv").read_text().replace("northern_aleppo,Hostland", "east,Hostland")
+    (region / "groups.csv").write_text(groups)
+    assert DisplacementModel(sc).kind_preference[hostland] == b.host_preference

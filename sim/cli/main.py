@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="compare a run, ensemble or scenario with observed figures")
     v.add_argument("target", help="a run or combined ensemble (.nc) or a scenario (.yaml)")
-    v.add_argument("observed", help="observed figures CSV (see scenarios/observed/)")
+    v.add_argument("observed", help="observed figures CSV (see scenarios/observed/), or "
+                   "per-camp counts for FLEE's ARD: a FLEE validation folder or a "
+                   "date,camp,people CSV (docs/flee.md)")
     v.add_argument("--members", type=_positive_int, default=8,
                    help="ensemble members when given a scenario (default 8)")
     v.add_argument("--workers", type=_positive_int, default=None)
@@ -131,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--dpi", type=_positive_int, default=200, help="PNG resolution (default 200)")
     m.add_argument("--out", default="results", help="output folder (default: results)")
     m.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    from sim.cli import flee
+    flee.add_parser(sub)
     return p
 
 
@@ -172,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_plot(args)
         if args.command == "memo":
             return _cmd_memo(args)
+        if args.command in ("flee-run", "flee-import"):
+            from sim.cli import flee
+
+            return flee.run(args)
     except InputError as exc:
         sys.stderr.write(f"idlib-sim: error: {exc}\n")
         return EXIT_BAD_INPUT

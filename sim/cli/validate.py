@@ -26,10 +26,13 @@ def open_results(path: Path) -> xr.Dataset:
 
 def cmd_validate(args) -> int:
     from sim.analysis.validate import compare, mean_relative_difference, table
+    from sim.cli.flee import is_camp_observations, validate_camps
     from sim.io.observed import load_observed
     from sim.report.plots.validation import observed_vs_simulated
     from sim.world.geography import load_geography
 
+    if is_camp_observations(args.observed):   # per-camp counts: FLEE's ARD (docs/flee.md)
+        return validate_camps(args)
     target = Path(args.target)
     if target.suffix in (".yaml", ".yml"):
         from sim.ensemble.sweep import run_ensemble

@@ -183,6 +183,33 @@ class CapacityConfig(_Strict):
     camp_capacity_people: dict[str, People] = Field(default_factory=dict)
 
 
+class SpawningConfig(_Strict):
+    """FLEE's spawning mode (docs/flee.md): who is in the system comes from observations.
+
+    ``off`` (the default): the day-0 population lives in the places and leaves by the
+    flight-decision model. ``observed_total``: as in FLEE's validation runs, the households on
+    day 0 are the people already in camps (``initial_people_by_place``); from day 1 the
+    increase of ``observed_total_people`` (people in the system on each day from
+    ``start_date``, the observed total in camps) enters each day at the places in danger,
+    shared by population x danger, and sets off (sim/engine/spawning.py). A fall in the total
+    enters nobody until the total passes its earlier high (FLEE's "refugee debt"); after the
+    last value the total holds. The flight-decision model still applies to everyone in the
+    system."""
+
+    mode: Literal["off", "observed_total"] = "off"
+    observed_total_people: tuple[People, ...] = ()
+    """People in the system on each day from start_date (observed people in camps)."""
+    initial_people_by_place: dict[str, People] = Field(default_factory=dict)
+    """People already displaced and in these places (camps) on day 0."""
+
+    @model_validator(mode="after")
+    def _needs_totals(self) -> "SpawningConfig":
+        if self.mode == "observed_total" and not self.observed_total_people:
+            raise ValueError("mode observed_total needs observed_total_people (people in the "
+                             "system on each day from start_date)")
+        return self
+
+
 class Scenario(_Strict):
     """A whole scenario: an offensive, a border policy and behaviour, as data."""
 
@@ -199,5 +226,6 @@ class Scenario(_Strict):
     behaviour: BehaviourConfig = BehaviourConfig()
     movement: MovementConfig = MovementConfig()
     capacity: CapacityConfig = CapacityConfig()
+    spawning: SpawningConfig = SpawningConfig()
     source_path: str = Field(default="", exclude=True)
     source_sha256: str = Field(default="", exclude=True)

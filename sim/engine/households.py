@@ -60,3 +60,10 @@ class Households:
 
     def subset(self, index: np.ndarray) -> "Households":
         return Households(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def extend(self, new: "Households") -> None:
+        """Append households that enter the system (spawning mode), once per day; rows keep
+        their index, so index arrays taken earlier stay valid."""
+        for f in fields(self):
+            old = getattr(self, f.name)
+            setattr(self, f.name, np.concatenate([old, getattr(new, f.name).astype(old.dtype)]))

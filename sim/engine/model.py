@@ -1,6 +1,8 @@
 """DisplacementModel: the daily step, in the order of docs/model.md (Process overview).
 
-    update_danger -> plan_routes -> decide_to_flee -> choose_destinations -> move -> admit -> record
+    update_danger -> plan_routes -> [enter] -> decide_to_flee -> choose_destinations -> move -> admit -> record
+
+``enter`` runs in spawning mode only (FLEE's validation setup, :mod:`sim.engine.spawning`).
 
 Locations (towns, camps, crossings, external areas) are Mesa ``FixedAgent``s on a
 ``mesa.discrete_space.Network`` built from the road graph; each owns its danger, control,
@@ -17,7 +19,7 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim.config.scenario import Scenario
-from sim.engine import admission, routing
+from sim.engine import admission, routing, spawning
 from sim.engine import decisions as behaviour
 from sim.engine import travel as movement
 from sim.engine.households import Households, Status
@@ -45,12 +47,17 @@ class DisplacementModel(mesa.Model):
         cap = scenario.capacity
         self.conflict: ConflictTimeline = build_timeline(scenario, geo)
         self.border = build_border_timeline(scenario, geo)
-        self.households: Households = synthesise(scenario, geo, self.rng)
+        self.spawner = spawning.Spawner(scenario, geo) if scenario.spawning.mode != "off" else None
+        self.households: Households = (self.spawner.initial_households(self.rng) if self.spawner
+                                       else synthesise(scenario, geo, self.rng))
         self.initial_people = self.households.people
+        self.people_entered = 0
         # Camp and host capacities were estimated for the shipped population; a scenario with
-        # another total scales them alike, so crowding stays as it was (docs/model.md).
+        # another total scales them alike, so crowding stays as it was (docs/model.md). In
+        # spawning mode the populations only weigh where people enter: no scaling.
         shipped = geo.population_people[geo.kind != "external"].sum()
-        self.population_scale = self.initial_people / shipped if shipped > 0 else 1.0
+        self.population_scale = self.initial_people / shipped if shipped > 0 and not self.spawner \
+            else 1.0
         self.camp_capacity = geo.camp_capacity_people * self.population_scale * cap.camp_capacity_scale
         for name, people in cap.camp_capacity_people.items():
             self.camp_capacity[geo.index(name)] = people
@@ -84,7 +91,10 @@ class DisplacementModel(mesa.Model):
         self.day = self.steps - 1
         self.update_danger()
         self.plan_routes()
+        entering = self.enter()
         fleeing = self.decide_to_flee()
+        if len(entering):
+            fleeing = np.union1d(fleeing, entering)
         self.choose_destinations(fleeing)
         arrived, flow = self.move()
         crossed = self.admit(arrived)
@@ -111,6 +121,10 @@ class DisplacementModel(mesa.Model):
         t, c = self.day, self.conflict
         self.routes = routing.plan_routes(self.geography, c.government[t], c.road_cut[t],
                                           c.danger[t], self.config.movement.danger_route_penalty)
+
+    def enter(self) -> np.ndarray:
+        """Spawning mode: today's newcomers enter at the places in danger and set off."""
+        return spawning.enter(self) if self.spawner else spawning.NO_HOUSEHOLDS
 
     def decide_to_flee(self) -> np.ndarray:
         """Households at home or in shelter decide, under today's danger, whether to flee."""
@@ -203,8 +217,9 @@ class DisplacementModel(mesa.Model):
         pref = np.full(geo.n_locations, b.host_preference)
         pref[geo.kind == "camp"] = b.camp_preference
         pref[geo.kind == "crossing"] = b.border_preference
-        pref[(geo.kind == "external") & (geo.control_2019 == "turkish_backed")] = \
-            b.northern_aleppo_preference
+        # Region data: the external places of the group northern_aleppo (groups.csv).
+        northern = np.isin(np.arange(geo.n_locations), geo.groups.get("northern_aleppo", ()))
+        pref[(geo.kind == "external") & northern] = b.northern_aleppo_preference
         return pref
 
     def _destination_context(self) -> behaviour.DestinationContext:

@@ -55,8 +55,15 @@ def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
 
 def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Households:
     """Draw households place by place so each place's people add up exactly."""
+    return draw_households(people_by_location(scenario, geo), scenario, geo, rng)
+
+
+def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,
+                    rng: np.random.Generator) -> Households:
+    """Households living at each place, ``per_loc[i]`` people at place ``i`` exactly, with the
+    traits of the scenario's ``population`` section (also used for people entering the system
+    in spawning mode, sim/engine/spawning.py)."""
     pop = scenario.population
-    per_loc = people_by_location(scenario, geo)
     sizes, homes = [], []
     mean_extra = pop.mean_household_size - 1.0
     for i, n_people in enumerate(per_loc):
@@ -74,8 +81,8 @@ def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> 
         s[k] = n_people - (c[k - 1] if k > 0 else 0)
         sizes.append(s)
         homes.append(np.full(len(s), i))
-    size = np.concatenate(sizes).astype(np.int16)
-    home = np.concatenate(homes).astype(np.int16)
+    size = np.concatenate(sizes or [np.zeros(0)]).astype(np.int16)
+    home = np.concatenate(homes or [np.zeros(0)]).astype(np.int16)
     n = len(size)
 
     men_share = 1.0 - pop.children_share - pop.adult_women_share - pop.elderly_share

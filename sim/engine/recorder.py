@@ -27,6 +27,8 @@ class Recorder:
         f = np.zeros
         self.by_status = f((days, N_STATUS, n_loc))        # people [day, status, location]
         self.arrivals = f((days, n_loc))
+        self.entered = f((days, n_loc))
+        self._entered_today = np.zeros(n_loc)
         self.departures = f((days, n_loc))
         self.flights = f((days, n_loc))
         self.new_displaced = f((days, n_loc))
@@ -63,6 +65,16 @@ class Recorder:
         self._pending = (people_at(leaving), people_at(flights), people_at(first))
         self._groups_now = self._groups_now + self.mix[first].sum(axis=0)
 
+    def note_entered(self, start: int) -> None:
+        """Households ``start:`` just entered the system (spawning mode): their fixed traits."""
+        hh, n = self.model.households, self.model.geography.n_locations
+        new = slice(start, None)
+        self.mix = np.concatenate([self.mix, np.column_stack(
+            [getattr(hh, g)[new] for g in GROUPS]).astype(np.int64)])
+        self.origin_of_household = np.concatenate([self.origin_of_household,
+                                                   self.origin_of_location[hh.home[new]]])
+        self._entered_today += np.bincount(hh.home[new], weights=hh.size[new], minlength=n)
+
     def note_crossed(self, crossed: np.ndarray) -> None:
         """Households that crossed the border today leave the displaced present in the area."""
         hh = self.model.households
@@ -75,11 +87,13 @@ class Recorder:
         n = geo.n_locations
         counts = self.status_counts()
         total = counts.sum()
-        if total != model.initial_people:
-            raise RuntimeError(f"people not conserved on day {day}: {total} != {model.initial_people}")
+        expected = model.initial_people + model.people_entered
+        if total != expected:
+            raise RuntimeError(f"people not conserved on day {day}: {total} != {expected}")
         self.by_status[day] = counts
         self.departures[day], self.flights[day], self.new_displaced[day] = self._pending
         self._pending = (np.zeros(n), np.zeros(n), np.zeros(n))
+        self.entered[day], self._entered_today = self._entered_today, np.zeros(n)
         self.arrivals[day] = np.bincount(hh.location[arrived], weights=hh.size[arrived], minlength=n)
         self.border_crossings[day] = crossed
         self.flow[day] = flow

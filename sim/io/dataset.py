@@ -45,6 +45,7 @@ def to_dataset(model) -> xr.Dataset:
         "waiting_at_border": _var(L, s[:, Status.BORDER], PEOPLE, "people waiting at a border crossing that does not let them through"),
         "in_transit": _var(L, s[:, Status.TRANSIT], PEOPLE, "people in transit whose last node passed is the location"),
         "arrivals": _var(L, rec.arrivals[:days], PEOPLE_PER_DAY, "people reaching their chosen destination"),
+        "entered": _var(L, rec.entered[:days], PEOPLE_PER_DAY, "people entering the system at the location (spawning mode)"),
         "departures": _var(L, rec.departures[:days], PEOPLE_PER_DAY, "people setting off from the location (flights and onward moves)"),
         "flights": _var(L, rec.flights[:days], PEOPLE_PER_DAY, "people fleeing danger from the location (first or repeated displacement)"),
         "new_displaced": _var(L, rec.new_displaced[:days], PEOPLE_PER_DAY, "people displaced for the first time in this run, by place left"),
@@ -66,7 +67,7 @@ def to_dataset(model) -> xr.Dataset:
         "cumulative_displaced": _var(T, rec.cumulative_displaced[:days], PEOPLE, "people displaced at least once in this run (each person once)"),
         "cumulative_flights": _var(T, rec.cumulative_flights[:days], PEOPLE, "displacement movements so far (a person fleeing twice counts twice)"),
         "crossed_border": _var(T, s[:, Status.CROSSED].sum(axis=1), PEOPLE, "people who have crossed into Turkey"),
-        "people_total": _var(T, s.sum(axis=(1, 2)), PEOPLE, "all people in the model (conservation check: constant)"),
+        "people_total": _var(T, s.sum(axis=(1, 2)), PEOPLE, "all people in the model (conservation check: day-0 people plus those entered)"),
         "displaced_by_group": _var(("time", "group"), rec.displaced_by_group[:days], PEOPLE,
                                    "people displaced in this run and still in the area, by age/sex group"),
         "displaced_by_origin": _var(("time", "origin", "location"), rec.displaced_by_origin[:days], PEOPLE,
@@ -103,7 +104,9 @@ def _global_attrs(model, time, version: str) -> dict:
         "Conventions": "CF-1.8, ACDD-1.3",
         "title": f"Displacement simulation: {sc.title or sc.name}",
         "summary": (sc.description or sc.title or sc.name).strip(),
-        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning",
+        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning"
+                    if str(geo.region) == "idlib" else
+                    f"displacement, refugees, IDP, {Path(str(geo.region)).name}, agent-based model",
         "source": f"idlib-sim {version} agent-based model (Mesa {mesa.__version__})",
         "history": f"{now} created by idlib-sim {version}",
         "date_created": now,
@@ -111,7 +114,9 @@ def _global_attrs(model, time, version: str) -> dict:
         "creator_name": "idlib-sim contributors",
         "project": "Idlib displacement scenario simulator",
         "license": "Outputs of a simulation model: planning scenarios, not observations",
-        "references": "docs/model.md (ODD description); sim/data/idlib/sources.md",
+        "references": "docs/model.md (ODD description); "
+                      + ("sim/data/idlib/sources.md" if str(geo.region) == "idlib"
+                         else f"{geo.data_dir}/sources.md"),
         "time_coverage_start": str(time[0].date()),
         "time_coverage_end": str(time[-1].date()),
         "time_coverage_resolution": "P1D",

@@ -5,6 +5,12 @@ A region is a folder of CSV files (``sim/data/<region>/`` or any folder path):
 places), ``front_points.csv`` (reference points for offensive axes outside the area) and
 ``outlines.geojson`` (map outlines, plots only). Every row carries its source; see
 ``sim/data/idlib/sources.md``. Loading checks the files once and fails with one line.
+
+Nothing here is particular to Idlib: a region's sides and named areas are its data. Control
+at day 0 is the ``control`` column (``control_2019`` in the shipped Idlib data; ``none`` when
+a region has no front), and the places the destination choice treats as the Turkish-backed
+northern Aleppo areas are the ``external`` members of the region's ``northern_aleppo`` group
+(``groups.csv``), if it has one.
 """
 
 from __future__ import annotations
@@ -23,10 +29,13 @@ from sim.data import DATA_ROOT  # noqa: E402  (re-exported)
 from sim.errors import InputError
 
 KINDS = ("town", "camp", "crossing", "external")
-CONTROL = ("opposition", "turkish_backed", "government")
+CONTROL = ("opposition", "turkish_backed", "government", "none")
+"""Control of a place at day 0; only ``government`` (the advancing side) changes behaviour."""
+CONTROL_COLUMNS = ("control", "control_2019")
+"""The column holding control at day 0, either name (the Idlib data uses the second)."""
 
 LOCATION_COLUMNS = ("name", "kind", "subdistrict", "district", "governorate", "lat", "lon",
-                    "control_2019", "population_people", "idp_people", "camp_capacity_people",
+                    "population_people", "idp_people", "camp_capacity_people",
                     "host_capacity_people")
 ROAD_COLUMNS = ("from", "to", "road", "road_class", "distance_km", "capacity_people_per_day")
 
@@ -47,7 +56,7 @@ class Geography:
     governorate: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    control_2019: np.ndarray
+    control_2019: np.ndarray        # control at day 0 (column control or control_2019)
     population_people: np.ndarray
     idp_people: np.ndarray
     camp_capacity_people: np.ndarray
@@ -171,6 +180,7 @@ def load_geography(region: str | Path = "idlib") -> Geography:
     where_l = str(data_dir / "locations.csv")
     where_r = str(data_dir / "roads.csv")
 
+    control_col = _control_column(loc_rows, where_l)
     names: list[str] = []
     for i, r in enumerate(loc_rows, start=2):
         if r["name"] in names:
@@ -179,9 +189,9 @@ def load_geography(region: str | Path = "idlib") -> Geography:
         if r["kind"] not in KINDS:
             raise InputError(f"kind {r['kind']!r} is not one of {KINDS}", where=f"{where_l} line {i}",
                              field="kind")
-        if r["control_2019"] not in CONTROL:
-            raise InputError(f"control_2019 {r['control_2019']!r} is not one of {CONTROL}",
-                             where=f"{where_l} line {i}", field="control_2019")
+        if r[control_col] not in CONTROL:
+            raise InputError(f"{control_col} {r[control_col]!r} is not one of {CONTROL}",
+                             where=f"{where_l} line {i}", field=control_col)
         names.append(r["name"])
 
     lat = _numbers(loc_rows, "lat", where_l, minimum=-90, maximum=90)
@@ -212,7 +222,7 @@ def load_geography(region: str | Path = "idlib") -> Geography:
         district=np.array([r["district"] for r in loc_rows]),
         governorate=np.array([r["governorate"] for r in loc_rows]),
         lat=lat, lon=lon,
-        control_2019=np.array([r["control_2019"] for r in loc_rows]),
+        control_2019=np.array([r[control_col] for r in loc_rows]),
         population_people=_numbers(loc_rows, "population_people", where_l),
         idp_people=_numbers(loc_rows, "idp_people", where_l, default=0.0),
         camp_capacity_people=_numbers(loc_rows, "camp_capacity_people", where_l, default=0.0),
@@ -226,6 +236,14 @@ def load_geography(region: str | Path = "idlib") -> Geography:
     )
     _check_connected(geo, where_r)
     return geo
+
+
+def _control_column(rows: list[dict[str, str]], where: str) -> str:
+    present = [c for c in CONTROL_COLUMNS if rows and c in rows[0]]
+    if not present:
+        raise InputError(f"missing column control (or control_2019); add it with one of {CONTROL}",
+                         where=where)
+    return present[0]
 
 
 def _numbers(rows, col, where, minimum=0.0, maximum=None, default=None) -> np.ndarray:

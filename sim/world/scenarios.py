@@ -73,6 +73,8 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
         need(name, f"population.people_by_place.{name}")
     for name in scenario.capacity.camp_capacity_people:
         need(name, f"capacity.camp_capacity_people.{name}")
+    for name in scenario.spawning.initial_people_by_place:
+        need(name, f"spawning.initial_people_by_place.{name}")
     for field, phases in [("border.default", scenario.border.default),
                           *[(f"border.crossings.{k}", v) for k, v in scenario.border.crossings.items()]]:
         days = [p.day for p in phases]

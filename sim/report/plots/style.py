@@ -107,10 +107,13 @@ def subtitle(runs: Runs) -> str:
 
 def provenance_line(runs: Runs) -> str:
     sha = runs.sha[:12] or "unknown"
+    region = str(runs.ds.attrs.get("region", "idlib"))
+    sources = "sim/data/idlib/sources.md" if region in ("", "idlib") else \
+        f"sources.md of the region folder {Path(region).name}"
     return (f"Source: idlib-sim {runs.version} agent-based simulation. {NOT_A_FORECAST} "
             f"Scenario {runs.scenario_name}, sha256 {sha}; {runs.seeds_phrase(5)}; "
             f"{runs.date(0)} to {runs.date(runs.days - 1)}. Data and sources: "
-            "sim/data/idlib/sources.md; model: docs/model.md.")
+            f"{sources}; model: docs/model.md.")
 
 
 def save(fig: Figure, stem: str | Path, formats: tuple[str, ...] = FORMATS,
