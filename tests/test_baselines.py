@@ -31,13 +31,12 @@ SEED = 11
 def reduced(path: Path):
     """The shipped scenario at PEOPLE people (capacities scale with it), validated again."""
     sc = sim.load_scenario(path)
-    data = sc.model_dump(by_alias=True)
-    data["population"]["total_people"] = PEOPLE
-    people_by_place = data["population"].get("people_by_place") or {}
+    overrides: dict[str, object] = {"population.total_people": PEOPLE}
+    people_by_place = sc.population.people_by_place
     if people_by_place:  # keep named places in proportion
         scale = PEOPLE / sc.population.total_people
-        data["population"]["people_by_place"] = {k: int(v * scale) for k, v in people_by_place.items()}
-    return type(sc).model_validate(data)
+        overrides["population.people_by_place"] = {k: int(v * scale) for k, v in people_by_place.items()}
+    return sc.with_overrides(overrides)
 
 
 def figures(path: Path) -> dict:

@@ -15,7 +15,7 @@ import yaml
 
 from sim.cli.main import main
 from sim.config.loading import deep_merge
-from tests.conftest import TINY_BASE
+from tests.conftest import REPO, TINY_BASE
 
 SMALL_DAYS = 15
 
@@ -219,3 +219,149 @@ def test_bench_tiny(tmp_path, capsys):
     written = [f for f in os.listdir(tmp_path) if f.endswith(".nc")]
     assert written == ["bench-tiny.nc"]
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".part")]
+
+
+# --------------------------------------------------------------------------- one module per command
+
+
+def subcommands() -> dict:
+    """Every command's sub-parser, by name, as ``idlib-sim`` builds them."""
+    from sim.cli.main import build_parser
+
+    (sub,) = [a for a in build_parser()._actions if a.dest == "command"]
+    return dict(sub.choices)
+
+
+COMMAND_NAMES = ["run", "check", "bench", "bench-ensemble", "sweep", "sensitivity", "validate",
+                 "calibrate", "plot", "memo", "flee-run", "flee-import"]
+
+
+def test_every_command_is_registered():
+    assert sorted(subcommands()) == sorted(COMMAND_NAMES)
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_help_of_every_command_shows_an_example(command, capsys):
+    assert main_exit_code([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    example = out.split("example:", 1)
+    assert len(example) == 2, out
+    assert f"idlib-sim {command} " in example[1]
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_every_option_has_a_help_text_with_its_default(command):
+    import argparse
+
+    parser = subcommands()[command]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help, f"{command} {action.dest} has no help text"
+        takes_value = action.option_strings and action.nargs != 0
+        optional_positional = not action.option_strings and action.nargs == "?"
+        if takes_value or optional_positional or isinstance(action, argparse._StoreTrueAction):
+            assert "default" in action.help or action.required, \
+                f"{command} {action.dest}: help does not say the default: {action.help!r}"
+
+
+def test_help_imports_no_heavy_library(tmp_path):
+    """``idlib-sim --help`` (and every command's) must start fast: no xarray, Mesa, Dask..."""
+    code = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        f"for argv in [['--help']] + [[c, '--help'] for c in {COMMAND_NAMES!r}]:\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, argv\n"
+        "heavy = {'xarray', 'mesa', 'dask', 'distributed', 'SALib', 'matplotlib', 'netCDF4'}\n"
+        "sys.stderr.write(' '.join(sorted(heavy & {m.split('.')[0] for m in sys.modules})))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "idlib-sim run" in proc.stdout            # the helps were printed
+    assert proc.stderr == "", f"imported at --help: {proc.stderr}"
+
+
+# --------------------------------------------------------------------------- overrides re-validate
+
+
+def test_bench_days_past_the_limit_is_refused_before_running(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)                           # the default scenario is relative
+    assert main(["bench", "--days", "5000", "--out", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert "days" in line and "3650" in line and "5000" in line
+    assert out == ""
+    assert os.listdir(tmp_path) == []
+
+
+def test_run_axis_stopping_before_it_starts(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    axis = {**TINY_BASE["conflict"]["axes"][0], "start_day": 10, "stop_day": 4}
+    path = write_tiny(tmp_path, conflict={"axes": [axis]})
+    assert main(["run", str(path), "--quiet"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "conflict.axes.0.stop_day" in line and "start_day" in line
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.fixture(scope="module")
+def tiny_scenario(tmp_path_factory):
+    from sim.world.scenarios import load_scenario
+
+    return load_scenario(write_tiny(tmp_path_factory.mktemp("overrides")))
+
+
+def test_with_overrides_sets_dotted_paths_and_keeps_the_source(tiny_scenario):
+    sc = tiny_scenario.with_overrides({"population.total_people": 50_000, "days": 30,
+                                       "conflict.axes.0.speed_km_per_day": 3.5})
+    assert (sc.population.total_people, sc.days, sc.conflict.axes[0].speed_km_per_day) == \
+        (50_000, 30, 3.5)
+    assert sc.source_sha256 == tiny_scenario.source_sha256 and len(sc.source_sha256) == 64
+    assert sc.source_path == tiny_scenario.source_path
+    assert tiny_scenario.days == TINY_BASE["days"]           # the original is untouched
+    assert sc.conflict.axes[0].via == tiny_scenario.conflict.axes[0].via
+
+
+def test_with_overrides_unknown_path(tiny_scenario):
+    from sim.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        tiny_scenario.with_overrides({"population.total_peple": 10})
+    assert info.value.field == "population.total_peple"
+    assert "total_people" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(InputError) as info:
+        tiny_scenario.with_overrides({"conflict.axes.3.speed_km_per_day": 1.0})
+    assert info.value.field == "conflict.axes.3.speed_km_per_day"
+
+
+@pytest.mark.parametrize("overrides, field, words", [
+    ({"days": 5000}, "days", ["3650", "5000"]),
+    ({"behaviour.flee_propensity": -1}, "behaviour.flee_propensity", ["greater than or equal to 0", "-1"]),
+    ({"population.total_people": "many"}, "population.total_people", ["integer"]),
+    ({"conflict.axes.0.stop_day": 1}, "conflict.axes.0.stop_day", ["start_day"]),  # starts day 2
+])
+def test_with_overrides_validates_values(tiny_scenario, overrides, field, words):
+    from sim.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        tiny_scenario.with_overrides(overrides)
+    text = str(info.value)
+    assert info.value.field == field and "\n" not in text
+    for word in words:
+        assert word in text, text
+
+
+def test_bench_ensemble_people_override(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = write_tiny(tmp_path, days=4)
+    assert main(["bench-ensemble", str(path), "--members", "2", "--workers", "1",
+                 "--people", "3000", "--no-dask"]) == 0
+    out = capsys.readouterr().out
+    assert "ensemble of 2 members of tiny (3,000 people, 4 days) on 1 workers" in out
+    assert "(2 runs, 0 failed; combine included)" in out
+    assert "Dask" not in out and "projected 64-member ensemble" in out
+    assert os.listdir(tmp_path) == ["tiny.yaml"]      # the timed runs are cleaned up

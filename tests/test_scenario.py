@@ -222,6 +222,37 @@ def test_border_phases_out_of_order(tmp_path, tiny_geo):
     assert_one_line(load_error(path, tiny_geo), "border.crossings.Gate", "day order")
 
 
+@pytest.mark.parametrize("conflict, field, words", [
+    ({"axes": [{**TINY_BASE["conflict"]["axes"][0], "start_day": 8, "stop_day": 3}]},
+     "conflict.axes.0.stop_day", ["start_day 8", ">= 8"]),
+    ({"strikes": [{"place": "Midtown", "start_day": 9, "end_day": 5, "level": 0.5}]},
+     "conflict.strikes.0.end_day", ["start_day 9", ">= 9"]),
+    ({"intensity": [{"day": 0, "level": 1.0}, {"day": 30, "level": 0.2}, {"day": 10, "level": 0.5}]},
+     "conflict.intensity", ["day order", "[0, 30, 10]"]),
+])
+def test_days_out_of_order_are_schema_errors(conflict, field, words):
+    """Checks within the scenario need no geography: the schema refuses them."""
+    with pytest.raises(InputError) as info:
+        parse_scenario(deep_merge(TINY_BASE, {"conflict": conflict}), "s.yaml")
+    assert info.value.field == field
+    assert_one_line(info.value, field, *words)
+
+
+def test_a_stop_day_on_the_start_day_and_a_one_day_strike_are_fine():
+    sc = parse_scenario(deep_merge(TINY_BASE, {"conflict": {
+        "axes": [{**TINY_BASE["conflict"]["axes"][0], "start_day": 5, "stop_day": 5}],
+        "strikes": [{"place": "Midtown", "start_day": 9, "end_day": 9, "level": 0.5}]}}))
+    assert sc.conflict.axes[0].stop_day == 5 and sc.conflict.strikes[0].end_day == 9
+
+
+def test_border_phases_are_checked_by_the_schema():
+    with pytest.raises(InputError) as info:
+        parse_scenario(deep_merge(TINY_BASE, {"border": {"crossings": {"Gate": [
+            {"day": 0, "status": "closed"}, {"day": 20, "status": "open"},
+            {"day": 10, "status": "closed"}]}}}), "s.yaml")
+    assert info.value.field == "border.crossings.Gate"
+
+
 def test_missing_file(tmp_path, tiny_geo):
     path = tmp_path / "nope.yaml"
     err = load_error(path, tiny_geo)

@@ -50,6 +50,21 @@ def test_a_value_that_makes_an_invalid_scenario_is_caught_before_running(tmp_pat
     assert "less than or equal to 1" in str(err)
 
 
+def test_set_is_validated_and_names_the_path(tmp_path):
+    err = error(tmp_path, {"set": {"days": 5000}})
+    assert err.field == "set.days" and "3650" in str(err)
+    err = error(tmp_path, {"set": {"population.total_peple": 10}})
+    assert err.field == "set.population.total_peple" and "total_people" in str(err)
+
+
+def test_set_applies_to_every_point(tmp_path):
+    plan = load_sweep(write(tmp_path, {"set": {"population.total_people": 1234, "days": 12},
+                                       "parameters": {"behaviour.flee_propensity": {"values": [1, 2]}}}))
+    for p in range(len(plan.points)):
+        data = plan.scenario_data(p)
+        assert data["population"]["total_people"] == 1234 and data["days"] == 12
+
+
 def test_unknown_top_level_field(tmp_path):
     err = error(tmp_path, {"membrs": 3})
     assert "members" in str(err)

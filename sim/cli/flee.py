@@ -1,4 +1,4 @@
-"""``idlib-sim flee-run`` and ``idlib-sim flee-import``: FLEE 3.x cases (docs/flee.md).
+"""FLEE 3.x cases (docs/flee.md): what ``flee-run`` and ``flee-import`` do, and ``validate``'s per-camp branch.
 
     idlib-sim flee-run FLEE_INPUT_DIR --validation FLEE_VALIDATION_DIR [--out DIR] [--seed N]
     idlib-sim flee-import FLEE_INPUT_DIR --out regions/NAME [--validation DIR]
@@ -16,33 +16,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-COMMANDS = ("flee-run", "flee-import")
 MODES = ("spawning", "flight")
 
 
-def add_parser(subparsers) -> None:
-    from sim.cli.main import _non_negative_int, _positive_int
+def add_shared(p) -> None:
+    """Options both FLEE commands take."""
+    from sim.cli.common import positive_int as positive
 
-    r = subparsers.add_parser("flee-run", help="convert, run and score a FLEE 3.x case (ARD)")
-    r.add_argument("input", metavar="FLEE_INPUT_DIR", help="FLEE input folder (input_csv/)")
-    r.add_argument("--validation", required=True, metavar="FLEE_VALIDATION_DIR",
-                   help="FLEE validation folder (source_data/ with data_layout.csv)")
-    r.add_argument("--out", default="results", help="output folder (default: results)")
-    r.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
-    _shared(r, _positive_int)
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    i = subparsers.add_parser("flee-import", help="convert a FLEE 3.x case into a region "
-                              "folder and a scenario YAML")
-    i.add_argument("input", metavar="FLEE_INPUT_DIR", help="FLEE input folder (input_csv/)")
-    i.add_argument("--out", required=True, help="region folder to write, e.g. regions/mali2012")
-    i.add_argument("--validation", default=None, metavar="FLEE_VALIDATION_DIR",
-                   help="FLEE validation folder: the scenario then runs in spawning mode")
-    i.add_argument("--seed", type=_non_negative_int, default=0, help="the scenario's seed")
-    _shared(i, _positive_int)
-
-
-def _shared(p, positive) -> None:
     p.add_argument("--mode", choices=MODES, default="spawning",
                    help="spawning: people enter as the observed total grows (FLEE's validation "
                    "setup, the default); flight: residents flee by our flight-decision model")
@@ -50,11 +30,7 @@ def _shared(p, positive) -> None:
                    help="days to simulate (default: the case's sim_period.csv Length)")
     p.add_argument("--total-from-file", action="store_true",
                    help="spawn from the 'total' row of data_layout.csv instead of the sum of "
-                   "the camps (FLEE's sum_from_camps: false)")
-
-
-def run(args) -> int:
-    return {"flee-run": flee_run, "flee-import": flee_import}[args.command](args)
+                   "the camps (FLEE's sum_from_camps: false; default: off)")
 
 
 def flee_import(args) -> int:
@@ -76,7 +52,7 @@ def flee_run(args) -> int:
 
     import sim
     from sim.analysis.ard import ard_line, compare_camps
-    from sim.cli.main import _check_folder
+    from sim.cli.common import check_folder
     from sim.io.atomic import atomic_path
     from sim.io.flee import import_case
     from sim.io.flee.case import case_name, input_folder
@@ -84,7 +60,7 @@ def flee_run(args) -> int:
     from sim.world.scenarios import load_scenario
 
     out = Path(args.out)
-    _check_folder(out, "--out")
+    check_folder(out, "--out")
     name = case_name(input_folder(args.input))
     imp = import_case(args.input, out / name / "region", validation=args.validation,
                       spawning=args.mode == "spawning", seed=args.seed, days=args.days,

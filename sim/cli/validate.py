@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import xarray as xr
-from rich.console import Console
-from rich.table import Table
-
-from sim.errors import InputError
-from sim.io.atomic import atomic_path
+from sim.cli.common import add_command, add_out, add_workers, positive_int
 
 
-def open_results(path: Path) -> xr.Dataset:
+def add_parser(subparsers):
+    p = add_command(subparsers, "validate",
+                    "compare a run, ensemble or scenario with observed figures",
+                    "idlib-sim validate scenarios/hindcast_2019_hama_idlib.yaml "
+                    "scenarios/observed/observed_2019_offensive.csv\n"
+                    "idlib-sim validate results/<scenario>/<run>.nc OBSERVED.csv")
+    p.add_argument("target", help="a run or combined ensemble (.nc) or a scenario (.yaml)")
+    p.add_argument("observed", help="observed figures CSV (see scenarios/observed/), or per-camp "
+                   "counts for FLEE's ARD: a FLEE validation folder or a date,camp,people CSV "
+                   "(docs/flee.md)")
+    p.add_argument("--members", type=positive_int, default=8,
+                   help="ensemble members when given a scenario (default: 8)")
+    add_workers(p)
+    add_out(p, what="results folder for a scenario's ensemble")
+    return p
+
+
+def open_results(path: Path):
+    """A run or combined ensemble NetCDF, checked to be one of ours."""
     from sim.analysis.validate import check_dataset
+    from sim.errors import InputError
     from sim.io.results import open_netcdf
 
     if not path.is_file():
@@ -24,9 +37,14 @@ def open_results(path: Path) -> xr.Dataset:
     return ds
 
 
-def cmd_validate(args) -> int:
+def run(args) -> int:
+    import numpy as np
+    from rich.console import Console
+    from rich.table import Table
+
     from sim.analysis.validate import compare, mean_relative_difference, table
     from sim.cli.flee import is_camp_observations, validate_camps
+    from sim.io.atomic import atomic_path
     from sim.io.observed import load_observed
     from sim.report.plots.validation import observed_vs_simulated
     from sim.world.geography import load_geography
@@ -71,40 +89,4 @@ def cmd_validate(args) -> int:
     observed_vs_simulated(tab, stem, f"Observed vs simulated: {ds.attrs.get('scenario_name', '')}",
                           runs)
     print(f"table: {stem.with_suffix('.csv')}; plot: {stem}.png")
-    return 0
-
-
-def cmd_calibrate(args) -> int:
-    from sim.analysis.calibrate import distances, posterior, write_outputs
-    from sim.ensemble.calibration import calibration_plan
-    from sim.ensemble.sweep import run_sweep
-    from sim.io.observed import load_observed
-    from sim.report.plots.calibration import posterior_plot
-    from sim.world.geography import load_geography
-    from sim.world.scenarios import load_scenario
-
-    sc = load_scenario(args.scenario)
-    geo = load_geography(sc.region)
-    rows = load_observed(args.observed, geo)
-    plan = calibration_plan(args.scenario, args.params, samples=args.samples,
-                            members=args.members, scale=args.scale, seed=args.seed)
-    print(f"calibrating {', '.join(plan.parameter_names)} on {len(rows)} observed rows: "
-          f"{len(plan.points)} points x {len(plan.seeds)} members at scale {args.scale:g}")
-    result = run_sweep(plan, args.out, workers=args.workers, scheduler=args.scheduler,
-                       dask_local=args.dask_local)
-    points = distances(plan.points, len(plan.seeds), result.folder, rows, geo, args.scale)
-    ranges = {n: plan.spec.parameters[n].range for n in plan.parameter_names}
-    post = posterior(points, plan.parameter_names, args.accept, ranges)
-    paths = write_outputs(post, result.folder / "calibration")
-    posterior_plot(post, result.folder / "calibration" / "posterior", sc.name)
-    t = Table(title=f"ABC posterior ({post.summary['accepted'].iloc[0]} of "
-                    f"{post.summary['of'].iloc[0]} points accepted)")
-    for col in ("parameter", "prior", "mean", "sd", "P10-P90", "best"):
-        t.add_column(col, justify="left" if col == "parameter" else "right")
-    for r in post.summary.itertuples():
-        t.add_row(r.parameter, f"{r.prior_low:g}-{r.prior_high:g}", f"{r.posterior_mean:.3g}",
-                  f"{r.posterior_sd:.2g}", f"{r.p10:.3g}-{r.p90:.3g}", f"{r.best:.3g}")
-    Console().print(t)
-    print(f"best distance (RMS log difference): {post.summary['best_distance'].iloc[0]:.3f}")
-    print("written: " + ", ".join(str(p) for p in paths))
     return 0

@@ -9,10 +9,20 @@ run never starts with a typo in it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 
 def _not_bool(value):
@@ -70,6 +80,15 @@ class Axis(_Strict):
     width_km: Positive = 6.0
     stop_day: Day | None = None
 
+    @field_validator("stop_day")
+    @classmethod
+    def _stops_after_it_starts(cls, stop_day: int | None, info: ValidationInfo) -> int | None:
+        start_day = info.data.get("start_day")  # absent if start_day itself was invalid
+        if stop_day is not None and start_day is not None and stop_day < start_day:
+            raise ValueError(f"stop_day is before start_day {start_day}; make stop_day >= "
+                             f"{start_day} or leave it out")
+        return stop_day
+
 
 class ControlChange(_Strict):
     place: str
@@ -89,6 +108,14 @@ class Strike(_Strict):
     start_day: Day
     end_day: Day
     level: Probability
+
+    @field_validator("end_day")
+    @classmethod
+    def _ends_after_it_starts(cls, end_day: int, info: ValidationInfo) -> int:
+        start_day = info.data.get("start_day")
+        if start_day is not None and end_day < start_day:
+            raise ValueError(f"end_day is before start_day {start_day}; make end_day >= {start_day}")
+        return end_day
 
 
 class RoadClosure(_Strict):
@@ -115,6 +142,14 @@ class ConflictConfig(_Strict):
     government_points: tuple[str, ...] = ()
     """Government-held reference points outside the map (front_points.csv) on the contact line."""
 
+    @field_validator("intensity")
+    @classmethod
+    def _intensity_in_day_order(cls, points: tuple[IntensityPoint, ...]) -> tuple[IntensityPoint, ...]:
+        days = [p.day for p in points]
+        if days != sorted(days):
+            raise ValueError(f"intensity points must be in day order (days {days}); sort them by day")
+        return points
+
 
 class BorderPhase(_Strict):
     day: Day = 0
@@ -128,11 +163,23 @@ class BorderPhase(_Strict):
         return self
 
 
+def _phases_from_day_zero(phases: tuple[BorderPhase, ...]) -> tuple[BorderPhase, ...]:
+    """A timeline says what holds on every day, so it starts at day 0 and never goes back."""
+    days = [p.day for p in phases]
+    if not days or days[0] != 0 or days != sorted(days):
+        raise ValueError(f"phases must start at day 0 and be in day order (days {days}); "
+                         "begin with day: 0 and sort the phases by day")
+    return phases
+
+
+Phases = Annotated[tuple[BorderPhase, ...], AfterValidator(_phases_from_day_zero)]
+
+
 class BorderConfig(_Strict):
     """Crossing policy timelines. ``default`` applies to every crossing not listed."""
 
-    default: tuple[BorderPhase, ...] = (BorderPhase(day=0, status="closed"),)
-    crossings: dict[str, tuple[BorderPhase, ...]] = Field(default_factory=dict)
+    default: Phases = (BorderPhase(day=0, status="closed"),)
+    crossings: dict[str, Phases] = Field(default_factory=dict)
 
 
 class BehaviourConfig(_Strict):
@@ -229,3 +276,30 @@ class Scenario(_Strict):
     spawning: SpawningConfig = SpawningConfig()
     source_path: str = Field(default="", exclude=True)
     source_sha256: str = Field(default="", exclude=True)
+
+    def with_overrides(self, overrides: Mapping[str, object], *, where: str | None = None) -> "Scenario":
+        """This scenario with fields changed by dotted path, validated again through the schema.
+
+        ``{"population.total_people": 50_000, "days": 30}``: unlike ``model_copy(update=...)``,
+        which skips validation, every value is checked as if it had been in the YAML, so an
+        override can never give a scenario the file could not. The source file and its hash are
+        kept (they say where the scenario came from). A path that does not exist or a value
+        that is invalid raises a one-line :class:`~sim.errors.InputError` naming it; ``where``
+        (default: the source file) prefixes the message.
+        """
+        from sim.config.loading import parse_scenario  # loading and sweep import this module
+        from sim.config.sweep import set_path
+        from sim.errors import InputError
+
+        where = where or (f"{self.source_path} with overrides" if self.source_path else "overrides")
+        data = self.model_dump(mode="json", by_alias=True)   # lists, so indices can be set
+        for path, value in overrides.items():
+            try:
+                set_path(data, path, value)
+            except KeyError as exc:
+                raise InputError(f"unknown path: {exc.args[0]}; use a dotted path to a scenario "
+                                 "field, e.g. behaviour.flee_propensity", where=where,
+                                 field=path) from None
+        scenario = parse_scenario(data, where)
+        return scenario.model_copy(update={"source_path": self.source_path,
+                                           "source_sha256": self.source_sha256})

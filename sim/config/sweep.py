@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 from sim.config.scenario import Whole
 
@@ -71,6 +70,8 @@ class ParameterSpec(_Strict):
         return [int(round(v)) if self.integer else float(round(v, 12)) for v in x]
 
     def _ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import stats  # 2 s to import; Scenario.with_overrides uses this module too
+
         if self.distribution == "uniform":
             return stats.uniform(self.low, self.high - self.low).ppf(u)
         if self.distribution == "triangular":

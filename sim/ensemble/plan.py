@@ -11,7 +11,6 @@ Morris and Sobol designs come from SALib; Latin hypercubes from SciPy's ``qmc``.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import itertools
 from pathlib import Path
@@ -20,9 +19,9 @@ import numpy as np
 from pydantic import ValidationError
 from scipy.stats import qmc
 
-from sim.config.loading import friendly_error, parse_scenario, read_yaml
+from sim.config.loading import friendly_error, read_yaml
 from sim.config.scenario import Scenario
-from sim.config.sweep import FIXED_AXES, ParameterSpec, SweepPlan, SweepSpec, set_path
+from sim.config.sweep import FIXED_AXES, ParameterSpec, SweepPlan, SweepSpec, set_path  # noqa: F401 (re-exported)
 from sim.errors import InputError
 from sim.world.scenarios import check_places, load_scenario
 
@@ -62,17 +61,13 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) 
         from sim.world.geography import load_geography
 
         geography = load_geography(base.region)
+    base = _overridden(base, spec.set, geography, where, "set", "set")
     base_data = base.model_dump(mode="json", by_alias=True)
-    for p, value in spec.set.items():
-        _apply_checked(base_data, p, value, f"set.{p}", where)
-    _validate(base_data, geography, "set", where)
     points, design, problem = _sample(spec)
     for name, pspec in spec.parameters.items():   # every value a parameter can take must be valid
         extremes = list(pspec.values) if pspec.values is not None else pspec.from_unit(np.array([0.0, 1.0]))
         for value in extremes:
-            trial = copy.deepcopy(base_data)
-            _apply_checked(trial, name, value, f"parameters.{name}", where)
-            _validate(trial, geography, f"parameters.{name}", where)
+            _overridden(base, {name: value}, geography, where, "parameters", f"parameters.{name}")
     seeds = member_seeds(spec.seed, spec.members)
     return SweepPlan(spec=spec, source_path=where, base_data=base_data,
                      base_sha256=base.source_sha256, points=tuple(points), design=design,
@@ -85,24 +80,24 @@ def member_seeds(root_seed: int, members: int) -> tuple[int, ...]:
                  for s in np.random.SeedSequence(root_seed).spawn(members))
 
 
-def _apply_checked(data: dict, path: str, value, field: str, where: str) -> None:
-    try:
-        set_path(data, path, value)
-    except KeyError as exc:
-        raise InputError(f"unknown parameter path: {exc.args[0]}; use a dotted path to a "
-                         "scenario field, e.g. behaviour.flee_propensity", where=where,
-                         field=field) from None
+def _overridden(base: Scenario, overrides: dict, geography, where: str, prefix: str,
+                field: str) -> Scenario:
+    """``base`` with the overrides, validated and place-checked; errors name the sweep's field.
 
-
-def _validate(data: dict, geography, field: str, where: str) -> Scenario:
+    A bad path, or a bad value at an overridden path, is reported at ``<prefix>.<path>``
+    (``set.days``, ``parameters.behaviour.flee_propensity``); what else it breaks is reported
+    at ``field`` with the scenario field in brackets.
+    """
     try:
-        sc = parse_scenario(data, where)
-        check_places(sc, geography, where)
+        scenario = base.with_overrides(overrides, where=where)
+        check_places(scenario, geography, where)
     except InputError as exc:
+        if exc.field in overrides:
+            raise InputError(exc.message, where=where, field=f"{prefix}.{exc.field}") from None
         inner = f" ({exc.field})" if exc.field else ""
         raise InputError(f"gives an invalid scenario{inner}: {exc.message}", where=where,
                          field=field) from None
-    return sc
+    return scenario
 
 
 def _sample(spec: SweepSpec) -> tuple[list[dict], np.ndarray, dict]:

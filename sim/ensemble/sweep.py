@@ -104,15 +104,17 @@ def _reconcile(manifest: Manifest, finished: set[str], runs_dir: Path,
 # --------------------------------------------------------------------------- ensembles
 
 
-def ensemble_plan(scenario: str | Path, members: int, root_seed: int | None = None) -> SweepPlan:
-    """An ensemble is a sweep with one point: the scenario as it is, ``members`` seeds."""
+def ensemble_plan(scenario: str | Path, members: int, root_seed: int | None = None, *,
+                  overrides: dict | None = None) -> SweepPlan:
+    """An ensemble is a sweep with one point: the scenario as it is (or with ``overrides``, by
+    dotted path, validated as a sweep's ``set:``), ``members`` seeds."""
     from sim.world.scenarios import load_scenario
 
     if members < 1:
         raise InputError(f"members must be >= 1 (got {members})", field="--members")
     sc = load_scenario(scenario)
     spec = SweepSpec(name=sc.name, base=str(Path(scenario).resolve()), members=members,
-                     seed=sc.seed if root_seed is None else root_seed)
+                     seed=sc.seed if root_seed is None else root_seed, set=overrides or {})
     return plan_from_spec(spec, Path(scenario).parent, str(scenario))
 
 

@@ -27,7 +27,11 @@ def load_scenario(path: str | Path, geography: Geography | None = None) -> Scena
 
 
 def check_places(scenario: Scenario, geography, where: str = "scenario") -> None:
-    """Every place a scenario names must exist in the geography; suggest close matches."""
+    """Every place a scenario names must exist in the geography; suggest close matches.
+
+    Only what needs the geography is checked here; checks within the scenario (days in
+    order, an axis stopping after it starts) are the schema's (:mod:`sim.config.scenario`).
+    """
     c = scenario.conflict
 
     def need(name: str, field: str, allow_front_points: bool = False) -> None:
@@ -44,18 +48,12 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
         need(axis.start, f"conflict.axes.{i}.start", allow_front_points=True)
         for j, place in enumerate(axis.via):
             need(place, f"conflict.axes.{i}.via.{j}", allow_front_points=True)
-        if axis.stop_day is not None and axis.stop_day < axis.start_day:
-            raise InputError("stop_day is before start_day; make stop_day >= start_day",
-                             where=where, field=f"conflict.axes.{i}.stop_day")
     for i, name in enumerate(c.government_points):
         need(name, f"conflict.government_points.{i}", allow_front_points=True)
     for i, cc in enumerate(c.control_changes):
         need(cc.place, f"conflict.control_changes.{i}.place")
     for i, s in enumerate(c.strikes):
         need(s.place, f"conflict.strikes.{i}.place")
-        if s.end_day < s.start_day:
-            raise InputError("end_day is before start_day", where=where,
-                             field=f"conflict.strikes.{i}.end_day")
     for i, rc in enumerate(c.road_closures):
         need(rc.from_place, f"conflict.road_closures.{i}.from")
         need(rc.to_place, f"conflict.road_closures.{i}.to")
@@ -75,13 +73,3 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
         need(name, f"capacity.camp_capacity_people.{name}")
     for name in scenario.spawning.initial_people_by_place:
         need(name, f"spawning.initial_people_by_place.{name}")
-    for field, phases in [("border.default", scenario.border.default),
-                          *[(f"border.crossings.{k}", v) for k, v in scenario.border.crossings.items()]]:
-        days = [p.day for p in phases]
-        if not days or days[0] != 0 or days != sorted(days):
-            raise InputError("phases must start at day 0 and be in day order", where=where,
-                             field=field)
-    days = [p.day for p in c.intensity]
-    if days != sorted(days):
-        raise InputError("intensity points must be in day order", where=where,
-                         field="conflict.intensity")

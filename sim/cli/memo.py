@@ -1,0 +1,66 @@
+"""``idlib-sim memo``: the planning memo (PDF, Markdown, PNG, CSV) of an ensemble or of results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.cli.common import (
+    add_command,
+    add_out,
+    add_quiet,
+    add_seed,
+    add_workers,
+    check_folder,
+    positive_int,
+    progress,
+)
+
+
+def add_parser(subparsers):
+    p = add_command(subparsers, "memo", "write the planning memo (PDF, Markdown, PNG, CSV)",
+                    "idlib-sim memo scenarios/idlib_full_assault.yaml --members 20\n"
+                    "idlib-sim memo results/idlib_full_assault/ --needs my_needs.yaml")
+    p.add_argument("scenario", help="scenario YAML (runs or reuses an ensemble), or a "
+                   "results .nc file or folder")
+    p.add_argument("--members", type=positive_int, default=20,
+                   help="ensemble members; finished members are reused (default: 20)")
+    p.add_argument("--needs", default=None, help="YAML overriding the Sphere minimums, keys as "
+                   "in sim/data/sphere_defaults.yaml (default: the Sphere minimums)")
+    add_workers(p)
+    add_seed(p, what="root seed of the ensemble")
+    p.add_argument("--dpi", type=positive_int, default=200, help="PNG resolution (default: 200)")
+    add_out(p)
+    add_quiet(p)
+    return p
+
+
+def run(args) -> int:
+    from sim.analysis.needs import load_needs
+    from sim.io.results import load_results
+    from sim.report.memo import write_memo
+
+    needs = load_needs(args.needs)            # a bad --needs file fails before any run
+    src = Path(args.scenario)
+    if src.suffix == ".nc" or src.is_dir():
+        ds = load_results(src)
+        memo_dir = (src if src.is_dir() else src.with_suffix("")) / "memo"
+    else:
+        ds, memo_dir = _ensemble(args, src)
+    check_folder(memo_dir.parent, "--out")
+    path = write_memo(ds.load(), memo_dir, needs, dpi=args.dpi)
+    print(f"memo written: {path / 'memo.pdf'} (and memo.md, figures, CSV tables in {path}/)")
+    return 0
+
+
+def _ensemble(args, scenario: Path):
+    """Run (or reuse) the ensemble a memo needs; return it and the memo's folder."""
+    from sim.ensemble.sweep import run_ensemble
+    from sim.world.scenarios import load_scenario
+
+    sc = load_scenario(scenario)
+    out = Path(args.out)
+    check_folder(out, "--out")
+    with progress(f"{sc.name} ensemble", args.members, "run", quiet=args.quiet) as bar:
+        ds = run_ensemble(scenario, args.members, workers=args.workers, out_dir=out,
+                          root_seed=args.seed, on_progress=bar.runs)
+    return ds, out / sc.name / "memo"
