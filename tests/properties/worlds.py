@@ -43,10 +43,6 @@ class World:
     front_points: tuple[dict, ...]
     scenario: dict
 
-    @property
-    def crossings(self) -> list[str]:
-        return [r["name"] for r in self.locations if r["kind"] == "crossing"]
-
 
 # ------------------------------------------------------------------ the region
 
