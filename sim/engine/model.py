@@ -144,8 +144,10 @@ class DisplacementModel(mesa.Model):
             front_km = np.full_like(front_km, np.inf)
         home = hh.status == Status.HOME
         at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
+        # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
-                                   out=np.zeros_like(at_home), where=self.initial_residents > 0)
+                                   out=np.zeros(self.geography.n_locations),
+                                   where=self.initial_residents > 0)
         p = behaviour.flee_probability(
             danger[where], front_km[where], departed_share[where], hh.risk_tolerance[who],
             hh.information[who], hh.has_vehicle[who],

@@ -1,0 +1,57 @@
+"""The random worlds reach the cases the properties are about, so no property holds only
+because nothing happened: full camps, queues at closed crossings, quota days with crossings,
+people sheltered where the front arrives, full roads."""
+
+import numpy as np
+import pytest
+from hypothesis import Phase, find, settings
+
+from .invariants import border_policy
+from .worlds import SETTINGS, simulate, worlds
+
+
+def camp_full_and_people_in_the_open(ds, scenario):
+    camp = ds["kind"].values == "camp"
+    full = ds["camp_occupancy"].values >= ds["camp_capacity"].values - 10
+    return bool((full & (ds["in_open"].values > 0))[:, camp].any())
+
+
+def _by_policy(ds, scenario, status_wanted, values):
+    for i in np.flatnonzero(ds["kind"].values == "crossing"):
+        status, _ = border_policy(scenario, str(ds["location"].values[i]), ds.sizes["time"])
+        if any(s == status_wanted and v > 0 for s, v in zip(status, values[:, i])):
+            return True
+    return False
+
+
+def waiting_at_a_closed_crossing(ds, scenario):
+    return _by_policy(ds, scenario, "closed", ds["waiting_at_border"].values)
+
+
+def crossing_on_a_quota_day(ds, scenario):
+    return _by_policy(ds, scenario, "quota", ds["border_crossings"].values)
+
+
+def sheltered_where_the_government_side_holds(ds, scenario):
+    held = ds["government_control"].values.astype(bool)
+    return bool((held & (ds["displaced_present"].values > 0)).any())
+
+
+def a_road_used_to_capacity(ds, scenario):
+    cap = ds["road_capacity"].values
+    flow = ds["road_flow_forward"].values
+    return bool(((flow > 0) & (flow >= cap - 10)).any())
+
+
+@pytest.mark.parametrize("happens", [camp_full_and_people_in_the_open, waiting_at_a_closed_crossing,
+                                     crossing_on_a_quota_day, sheltered_where_the_government_side_holds,
+                                     a_road_used_to_capacity])
+def test_the_random_worlds_reach(happens, tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+
+    def reached(world):
+        (ds,), scenario = simulate(world, base)
+        return happens(ds, scenario)
+
+    # Generation only (no shrinking): this asks whether such a world comes up, not for the smallest.
+    find(worlds(), reached, settings=settings(max_examples=60, phases=[Phase.generate], **SETTINGS))
