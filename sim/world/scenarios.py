@@ -71,6 +71,7 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
                              where=where, field=f"border.crossings.{name}")
     for name in scenario.population.people_by_place:
         need(name, f"population.people_by_place.{name}")
+    _check_room_for_people(scenario, geography, where)
     for name in scenario.capacity.camp_capacity_people:
         need(name, f"capacity.camp_capacity_people.{name}")
     for field, phases in [("border.default", scenario.border.default),
@@ -83,3 +84,18 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
     if days != sorted(days):
         raise InputError("intensity points must be in day order", where=where,
                          field="conflict.intensity")
+
+
+def _check_room_for_people(scenario: Scenario, geography, where: str) -> None:
+    """People not named in ``people_by_place`` are shared out over the other populated places
+    (not external areas; :func:`sim.engine.population.people_by_location`): there must be one."""
+    pop = scenario.population
+    rest = pop.total_people - sum(pop.people_by_place.values())
+    named = set(pop.people_by_place)
+    room = any(kind != "external" and people > 0 and name not in named
+               for name, kind, people in zip(geography.names, geography.kind,
+                                             geography.population_people))
+    if rest > 0 and not room:
+        raise InputError("no place left to hold the remaining people; list them in "
+                         "people_by_place or use a region with populations", where=where,
+                         field="population.total_people")
