@@ -194,7 +194,8 @@ class BehaviourConfig(_Strict):
     """Exponent e of perceived danger, danger ** (e - (e - 1) * information): a household with
     information 0 perceives danger ** e, a fully informed one the true danger. 2 makes poorly
     informed households under-react to moderate danger (0.3 feels like 0.09) but not to severe
-    danger (near 1 stays near 1); 1 switches the distortion off. Estimate."""
+    danger (near 1 stays near 1); 1 switches the distortion off. At least 1, so perceived danger
+    never exceeds the true danger (the flight rule's no-draw shortcut relies on it). Estimate."""
     vehicle_distance_factor: NonNegative = 0.5
     """Multiplies the cost of route length for a household with a vehicle (1 = as for a family
     on foot): driving 100 km takes hours, walking it days. Estimate."""

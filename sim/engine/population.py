@@ -76,7 +76,7 @@ def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> 
     idp_share = np.where(geo.kind == "camp", 1.0, np.clip(idp_share, 0.0, 1.0))
 
     def beta(mean: float, size: int) -> np.ndarray:
-        m = min(max(mean, 1e-3), 1 - 1e-3)
+        m = min(max(mean, 1e-3), 1 - 1e-3)   # technical: both Beta parameters must be > 0
         k = pop.trait_concentration
         return rng.beta(m * k, (1 - m) * k, size).astype(np.float32)
 
