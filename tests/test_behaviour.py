@@ -93,3 +93,25 @@ def test_informed_households_avoid_closed_crossings_more():
     uninformed = choose_destinations(np.zeros(n, int), np.full(n, .5), np.full(n, 0.0),
                                      np.ones(n, bool), ctx, B, rng)
     assert (informed == 1).mean() < 0.5 * (uninformed == 1).mean()
+
+
+def test_behaviour_constants_are_read_from_the_schema():
+    """The former hard-coded constants of the rules are schema fields that change the result."""
+    ctx = ctx_for(danger=np.array([0.0, 0.05, 0.0, 0.0]), crowding=np.array([0, 0, 5.0, 0]),
+                  front_distance_km=np.array([10.0, 100.0, 100.0, 400.0]))
+    one = np.zeros(1, int)
+
+    def u(vehicle=True, rt=0.5, **over):
+        return destination_utility(one, np.full(1, rt), np.full(1, 1.0), np.full(1, vehicle),
+                                   ctx, B.model_copy(update=over))[0]
+
+    assert u(front_distance_cap_km=400.0)[3] > u()[3]          # beyond 150 km counts now
+    assert u(crowding_cap=5.0)[2] < u()[2]                      # a very crowded place deters more
+    assert u(vehicle_distance_factor=1.0)[1] < u()[1]           # drivers mind distance more
+    assert u(vehicle=False)[1] == u(vehicle_distance_factor=1.0)[1]
+    # offset 1: a fully risk-tolerant household ignores danger, a risk-averse one pays it all
+    assert np.isclose(u(rt=1.0, safety_risk_offset=1.0)[1] - u(rt=0.0, safety_risk_offset=1.0)[1],
+                      B.safety_weight * 0.05)
+    assert u(rt=1.0)[1] < u(rt=1.0, safety_risk_offset=1.0)[1]
+    assert p_flee(0.3, info=0.0, b=B.model_copy(update={"uninformed_danger_exponent": 1.0})) \
+        == p_flee(0.3, info=1.0) > p_flee(0.3, info=0.0)

@@ -18,6 +18,7 @@ from conftest import REPO, TINY_BASE
 
 from sim.ensemble.plan import load_sweep
 from sim.ensemble.sweep import run_ensemble, run_sweep
+from sim.errors import InputError
 
 SMALL = {**TINY_BASE, "days": 25}
 
@@ -99,16 +100,33 @@ def test_a_sweep_killed_mid_way_resumes_without_losing_or_duplicating_runs(tmp_p
         assert ds.sizes["run"] == 6
 
 
-def test_a_failing_run_is_reported_and_the_sweep_goes_on(tmp_path):
-    # 40,000 people in one place is more than the 30,000 in the scenario: that point fails when
-    # the model is built, the other point runs.
+def test_a_failing_run_is_reported_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    # 40,000 people in one place is more than the 30,000 in the scenario: refused when the sweep
+    # is read, before anything runs.
     path = sweep_file(tmp_path, {"members": 1, "sampler": {"kind": "grid"}, "parameters": {
         "population.people_by_place": {"values": [{"Southtown": 100}, {"Southtown": 40000}]}}})
+    with pytest.raises(InputError, match="population.people_by_place.*more than total_people"):
+        load_sweep(path)
+    # A run that breaks while running (here a planted write behind the households' owner, which
+    # the conservation ledger catches) fails alone: the other point runs.
+    from sim.engine.model import DisplacementModel
+    admit = DisplacementModel.admit
+
+    def broken_admit(self, arrived):
+        crossed = admit(self, arrived)
+        if self.config.population.people_by_place.get("Southtown") == 200 and self.day == 5:
+            hh = self.households
+            hh.status[np.flatnonzero(hh.status == 0)[0]] = 4    # a HOME household now OPEN
+        return crossed
+
+    monkeypatch.setattr(DisplacementModel, "admit", broken_admit)
+    path = sweep_file(tmp_path, {"members": 1, "sampler": {"kind": "grid"}, "parameters": {
+        "population.people_by_place": {"values": [{"Southtown": 100}, {"Southtown": 200}]}}})
     result = run_sweep(load_sweep(path), tmp_path / "f", workers=1)
     assert result.finished == 1 and len(result.failed) == 1
     bad = result.failed[0]
-    assert bad["params"]["population.people_by_place"] == {"Southtown": 40000}
-    assert "total_people" in bad["error"]
+    assert bad["params"]["population.people_by_place"] == {"Southtown": 200}
+    assert "day 5" in bad["error"] and "Households" in bad["error"]
     recs = manifest(tmp_path / "f" / "s")
     assert {r["status"] for r in recs} == {"ok", "failed"}
 

@@ -19,10 +19,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def _not_bool(value):
@@ -58,6 +60,15 @@ class PopulationConfig(_Strict):
     information_mean: Probability = 0.6
     people_by_place: dict[str, People] = Field(default_factory=dict)
     """Optional override of the shipped 2019 population estimate for named places (people)."""
+    max_household_size: Annotated[Whole, Field(ge=1)] = 20
+    """Largest household drawn (people): sizes are 1 + Poisson(mean - 1), capped here so the
+    Poisson tail cannot produce implausibly large households. With the default mean about one
+    household in ten million reaches 20, so the cap only trims the far tail. Estimate."""
+    trait_concentration: Positive = 4.0
+    """Concentration (a + b) of the Beta draws of risk tolerance and information around their
+    means. 4 gives a broad spread (a mean of 0.5 gives a standard deviation of 0.22): a
+    documented estimate, since no survey of these traits exists for Idlib. Larger values make
+    households more alike."""
 
     @model_validator(mode="after")
     def _shares_fit(self) -> "PopulationConfig":
@@ -66,7 +77,22 @@ class PopulationConfig(_Strict):
                 "children_share + adult_women_share + elderly_share must not exceed 1 "
                 "(adult men are the rest)"
             )
+        if self.max_household_size < self.mean_household_size:
+            raise self._field_error("max_household_size", "must be at least mean_household_size",
+                                    self.max_household_size)
+        named = sum(self.people_by_place.values())
+        if named > self.total_people:
+            raise self._field_error("people_by_place", f"people_by_place adds up to {named:,}, "
+                                    f"more than total_people {self.total_people:,}; raise "
+                                    "total_people", self.people_by_place)
         return self
+
+    @staticmethod
+    def _field_error(field: str, message: str, value) -> ValidationError:
+        """An error located at one field (``population.<field>``), not at the whole section."""
+        return ValidationError.from_exception_data("PopulationConfig", [InitErrorDetails(
+            type=PydanticCustomError("population_check", message.replace("{", "{{").replace("}", "}}")),
+            loc=(field,), input=value)])
 
 
 class Axis(_Strict):
@@ -212,6 +238,26 @@ class BehaviourConfig(_Strict):
     max_destination_danger: Probability = 0.1
     border_give_up_per_day: Probability = 0.05
     open_air_move_on_per_day: Probability = 0.17
+    uninformed_danger_exponent: Annotated[Number, Field(ge=1.0)] = 2.0
+    """Exponent e of perceived danger, danger ** (e - (e - 1) * information): a household with
+    information 0 perceives danger ** e, a fully informed one the true danger. 2 makes poorly
+    informed households under-react to moderate danger (0.3 feels like 0.09) but not to severe
+    danger (near 1 stays near 1); 1 switches the distortion off. At least 1, so perceived danger
+    never exceeds the true danger (the flight rule's no-draw shortcut relies on it). Estimate."""
+    vehicle_distance_factor: NonNegative = 0.5
+    """Multiplies the cost of route length for a household with a vehicle (1 = as for a family
+    on foot): driving 100 km takes hours, walking it days. Estimate."""
+    safety_risk_offset: Annotated[Number, Field(ge=1.0)] = 1.5
+    """The danger at a destination costs safety_weight * (safety_risk_offset - risk_tolerance):
+    1.5 makes the most risk-tolerant household (risk_tolerance 1) weigh danger a third as much
+    as the most risk-averse (0); at least 1, so nobody is drawn towards danger. Estimate."""
+    front_distance_cap_km: Positive = 150.0
+    """Distance from the front beyond which further away adds no utility (km): about the
+    north-south extent of the area, so the term ranks every place of the region and no more."""
+    crowding_cap: Positive = 3.0
+    """Crowding (people ÷ camp and host capacity) beyond which a place deters no more: three
+    times full is as bad as it gets. A place with no capacity at all counts as this crowded.
+    Estimate."""
 
 
 class MovementConfig(_Strict):

@@ -23,9 +23,7 @@ def occupancy(hh: Households, geo: Geography) -> tuple[np.ndarray, np.ndarray]:
 
     Day-0 residents of camp clusters occupy camp places (they are counted against capacity).
     """
-    n = geo.n_locations
-    key = hh.status.astype(np.int64) * n + hh.location
-    counts = np.bincount(key, weights=hh.size, minlength=len(Status) * n).reshape(len(Status), n)
+    counts = hh.head_count(geo.n_locations)
     camp = counts[Status.CAMP] + np.where(geo.kind == "camp", counts[Status.HOME], 0.0)
     return camp, counts[Status.HOST]
 
@@ -39,12 +37,10 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
     through = np.zeros(0, dtype=np.int64)
     is_crossing = geo.kind == "crossing"
 
-    hh.location[arrived] = hh.destination[arrived]
-    hh.destination[arrived] = -1
-    hh.arrival_day[arrived] = day
+    hh.arrive(arrived, day)
     at_crossing = arrived[is_crossing[hh.location[arrived]]]
     settle = arrived[~is_crossing[hh.location[arrived]]]
-    hh.status[at_crossing] = Status.BORDER
+    hh.queue_at_border(at_crossing)
 
     # Border: everyone waiting at a crossing (old and new) queues in order of arrival.
     letting_through = border.quota_people_per_day[day] > 0
@@ -57,7 +53,7 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
         where = hh.location[queue].astype(np.int64)
         fits = grouped_fits(where, hh.size[queue], border.quota_people_per_day[day])
         through = queue[fits]
-        hh.status[through] = Status.CROSSED
+        hh.cross_border(through)
         crossed_people = np.bincount(hh.location[through], weights=hh.size[through], minlength=n)
 
     if len(settle) == 0:
@@ -79,7 +75,7 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
             fits = grouped_fits(where[sel], hh.size[settle[sel]], free)
             ok = sel[fits]
             np.subtract.at(free, where[ok], hh.size[settle[ok]])
-            hh.status[settle[ok]] = Status.CAMP if use_camp else Status.HOST
+            (hh.admit_to_camp if use_camp else hh.admit_to_host)(settle[ok])
             remaining[ok] = False
-    hh.status[settle[remaining]] = Status.OPEN
+    hh.settle_in_open(settle[remaining])
     return crossed_people, through

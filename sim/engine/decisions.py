@@ -2,7 +2,7 @@
 
 Decision to flee (a daily hazard, so the chance compounds over days under fire)::
 
-    perceived = danger ** (2 - information)
+    perceived = danger ** (e - (e - 1) * information)      e = uninformed_danger_exponent (2)
     excess    = max(0, perceived + w_front * exp(-d_front / scale) - risk_tolerance * danger_tolerance)
     hazard    = base_rate + flee_propensity * excess
                 * (1 + social_weight * share_of_neighbours_gone)
@@ -17,7 +17,7 @@ Why these terms (modelling assumptions, documented in docs/model.md and to be ca
 against the 2019 offensive): shelling and air strikes near the front drive flight; people
 leave when neighbours do; families displaced before (or earlier in the run) have fewer
 assets tying them to the place. Poorly informed households underreact to moderate danger (exponent
-2 - information > 1) but not to severe danger (danger near 1 is perceived as near 1).
+> 1 for information < 1) but not to severe danger (danger near 1 is perceived as near 1).
 
 Destination choice is a multinomial logit over reachable, safe places:
 utility falls with route length and danger and crowding (known to informed households only),
@@ -34,6 +34,7 @@ import numpy as np
 from sim.config.scenario import BehaviourConfig
 
 CHOICE_CHUNK_ROWS = 50_000
+"""Technical: households per block of the [household, place] utility matrix (bounds memory)."""
 
 
 def flee_hazard_per_day(
@@ -47,7 +48,8 @@ def flee_hazard_per_day(
     b: BehaviourConfig,
 ) -> np.ndarray:
     """Daily flight hazard (1/day) per household; all inputs are per-household arrays."""
-    perceived = np.power(danger, 2.0 - information)
+    e = b.uninformed_danger_exponent
+    perceived = np.power(danger, e - (e - 1.0) * information)
     proximity = np.exp(-front_distance_km / b.front_proximity_scale_km)
     tolerated = risk_tolerance * b.danger_tolerance
     excess = np.maximum(perceived + b.front_proximity_weight * proximity - tolerated, 0.0)
@@ -89,13 +91,15 @@ def destination_utility(
 ) -> np.ndarray:
     """Deterministic utility [household, location]; -inf where a place cannot be chosen."""
     cost = ctx.route_cost_km[location]
-    distance_weight = np.where(has_vehicle, 0.5, 1.0)[:, None] * b.distance_weight_per_100km
+    distance_weight = np.where(has_vehicle, b.vehicle_distance_factor, 1.0)[:, None] \
+        * b.distance_weight_per_100km
     u = (
         ctx.kind_preference[None, :]
         - distance_weight * cost / 100.0
-        - b.safety_weight * (1.5 - risk_tolerance)[:, None] * ctx.danger[None, :]
-        + b.front_distance_weight_per_100km * np.minimum(ctx.front_distance_km, 150.0)[None, :] / 100.0
-        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding, 3.0)[None, :]
+        - b.safety_weight * (b.safety_risk_offset - risk_tolerance)[:, None] * ctx.danger[None, :]
+        + b.front_distance_weight_per_100km
+        * np.minimum(ctx.front_distance_km, b.front_distance_cap_km)[None, :] / 100.0
+        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding, b.crowding_cap)[None, :]
         - b.closed_border_penalty * information[:, None] * ctx.closed_crossing[None, :]
     )
     blocked = ~ctx.eligible[None, :] | ~np.isfinite(cost)

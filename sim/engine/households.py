@@ -1,8 +1,17 @@
-"""Household agents held as NumPy arrays: the state they carry.
+"""Household agents held as NumPy arrays: the state they carry, and the one owner of its changes.
 
 Each row is one household agent with its own attributes and random draws. At 2.5 M people
 (~455,000 households) one Python object per household costs ~0.44 s per step; arrays make a
 step a few milliseconds, so every rule in the package is a vectorised function over rows.
+
+As Covasim's ``People`` owns its transitions, :class:`Households` is the only code that changes
+where a household is (``status``, ``location``, ``next_node``, ``progress_km``) and what its
+displacement history says (``destination``, ``displaced_day``, ``times_displaced``,
+``arrival_day``). The other engine modules decide *who* and *where*; a named method here applies
+the change, in the words of the model description (docs/model.md, 2.1), and keeps a
+conservation ledger: people per status, moved from one status to another by every transition.
+:meth:`Households.check_ledger` compares the ledger with a fresh count once a day, so a write
+behind the owner's back, or a household counted twice, stops the run instead of skewing it.
 """
 
 from __future__ import annotations
@@ -28,9 +37,18 @@ class Status(IntEnum):
     CROSSED = 6     # crossed into Turkey (left the modelled area)
 
 
+N_STATUS = len(Status)
+STAYING = (Status.HOME, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
+"""Statuses a household can set off from (flight, moving on, giving up at the border)."""
+
+
+class LedgerError(RuntimeError):
+    """Household state changed outside :class:`Households`, or a transition broke the rules."""
+
+
 @dataclass(eq=False)
 class Households:
-    """State arrays, one row per household agent."""
+    """State arrays, one row per household agent, and the transitions between statuses."""
 
     size: np.ndarray              # people
     children: np.ndarray          # people under 18
@@ -51,6 +69,10 @@ class Households:
     times_displaced: np.ndarray   # flights in this run (re-displacement counts again)
     arrival_day: np.ndarray       # day it reached its current place, -1 none
 
+    def __post_init__(self) -> None:
+        self.initial_people = self.people
+        self._ledger = self.people_by_status()
+
     def __len__(self) -> int:
         return len(self.size)
 
@@ -63,7 +85,125 @@ class Households:
 
     def extend(self, new: "Households") -> None:
         """Append households that enter the system (spawning mode), once per day; rows keep
-        their index, so index arrays taken earlier stay valid."""
+        their index, so index arrays taken earlier stay valid. Their people enter the ledger
+        (and the people the conservation check expects) in the status they arrive with."""
         for f in fields(self):
             old = getattr(self, f.name)
             setattr(self, f.name, np.concatenate([old, getattr(new, f.name).astype(old.dtype)]))
+        self.initial_people += new.people
+        self._ledger += new.people_by_status()
+
+    # ----------------------------------------------------------------- counts
+    def people_by_status(self) -> np.ndarray:
+        """People per status right now (a fresh count, int64)."""
+        counts = np.bincount(self.status, weights=self.size, minlength=N_STATUS)
+        return np.rint(counts).astype(np.int64)
+
+    def head_count(self, n_locations: int) -> np.ndarray:
+        """People by [status, location] right now (float64, whole numbers)."""
+        key = self.status.astype(np.int64) * n_locations + self.location
+        return np.bincount(key, weights=self.size,
+                           minlength=N_STATUS * n_locations).reshape(N_STATUS, n_locations)
+
+    @property
+    def ledger(self) -> np.ndarray:
+        """People per status as the transitions have moved them (a copy)."""
+        return self._ledger.copy()
+
+    def check_ledger(self, day: int, by_status: np.ndarray | None = None) -> None:
+        """Raise :class:`LedgerError` unless a fresh count agrees with the ledger.
+
+        ``by_status`` is a fresh count of people per status (e.g. a head-count summed over
+        locations); without it the arrays are counted here.
+        """
+        fresh = self.people_by_status() if by_status is None else \
+            np.rint(np.asarray(by_status)).astype(np.int64)
+        total = int(fresh.sum())
+        if total != self.initial_people:
+            raise LedgerError(f"people not conserved on day {day}: {total:,} counted, "
+                              f"{self.initial_people:,} at the start (people created or lost)")
+        if not np.array_equal(fresh, self._ledger):
+            wrong = ", ".join(f"{Status(s).name} {int(fresh[s]):,} (ledger {int(self._ledger[s]):,})"
+                              for s in np.flatnonzero(fresh != self._ledger))
+            raise LedgerError(f"people per status disagree with the transitions on day {day}: "
+                              f"{wrong} (state changed outside Households, or double-counted)")
+
+    # ----------------------------------------------------------------- transitions
+    def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...]) -> None:
+        """Change the status of households ``idx`` (distinct) and move their people in the ledger."""
+        if len(idx) == 0:
+            return
+        was = self.status[idx]
+        if not np.isin(was, allowed).all():
+            bad = Status(int(was[~np.isin(was, allowed)][0])).name
+            raise LedgerError(f"a household in {bad} cannot become {to.name}")
+        self._ledger -= np.rint(np.bincount(was, weights=self.size[idx],
+                                            minlength=N_STATUS)).astype(np.int64)
+        self._ledger[to] += int(self.size[idx].sum())
+        self.status[idx] = to
+
+    def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
+        if len(idx) and (self.status[idx] != status).any():
+            raise LedgerError(f"only households in {status.name} can {action}")
+
+    def set_off(self, idx: np.ndarray, destination: np.ndarray, day: int,
+                flights: np.ndarray) -> np.ndarray:
+        """Households ``idx`` leave for ``destination`` today and become TRANSIT.
+
+        ``flights`` (a subset of ``idx``) flee danger: each flight adds to ``times_displaced``,
+        and a first flight sets ``displaced_day``; the others move on or give up at a crossing.
+        Returns the households displaced for the first time in this run.
+        """
+        if not np.isin(flights, idx).all():
+            raise LedgerError("a flight must be one of the households setting off")
+        first = flights[self.displaced_day[flights] < 0]
+        self._move(idx, Status.TRANSIT, STAYING)
+        self.destination[idx] = destination
+        self.next_node[idx] = -1
+        self.progress_km[idx] = 0.0
+        self.displaced_day[first] = day
+        self.times_displaced[flights] += 1
+        return first
+
+    def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
+        """Households already on the move head for a new destination."""
+        self._require(idx, Status.TRANSIT, "change destination on the way")
+        self.destination[idx] = destination
+
+    def wait_without_route(self, idx: np.ndarray) -> None:
+        """No route to the destination today: drop it, wait where they are, choose tomorrow."""
+        self._require(idx, Status.TRANSIT, "lose their route")
+        self.destination[idx] = -1
+
+    def advance(self, idx: np.ndarray, location: np.ndarray, next_node: np.ndarray,
+                progress_km: np.ndarray) -> None:
+        """Where today's travel left households in transit: last node passed, road, km along it."""
+        self._require(idx, Status.TRANSIT, "travel")
+        self.location[idx] = location
+        self.next_node[idx] = next_node
+        self.progress_km[idx] = progress_km
+
+    def arrive(self, idx: np.ndarray, day: int) -> None:
+        """Households reach their destination today; admission settles them the same day."""
+        self._require(idx, Status.TRANSIT, "arrive")
+        self.location[idx] = self.destination[idx]
+        self.destination[idx] = -1
+        self.arrival_day[idx] = day
+
+    def admit_to_camp(self, idx: np.ndarray) -> None:
+        self._move(idx, Status.CAMP, (Status.TRANSIT,))
+
+    def admit_to_host(self, idx: np.ndarray) -> None:
+        self._move(idx, Status.HOST, (Status.TRANSIT,))
+
+    def settle_in_open(self, idx: np.ndarray) -> None:
+        """No camp or host place left where they arrived: they stay in the open."""
+        self._move(idx, Status.OPEN, (Status.TRANSIT,))
+
+    def queue_at_border(self, idx: np.ndarray) -> None:
+        """Arrivals at a crossing join its queue."""
+        self._move(idx, Status.BORDER, (Status.TRANSIT,))
+
+    def cross_border(self, idx: np.ndarray) -> None:
+        """Households let through a crossing leave the modelled area (final)."""
+        self._move(idx, Status.CROSSED, (Status.BORDER,))

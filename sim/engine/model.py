@@ -1,13 +1,18 @@
 """DisplacementModel: the daily step, in the order of docs/model.md (Process overview).
 
-    update_danger -> plan_routes -> [enter] -> decide_to_flee -> choose_destinations -> move -> admit -> record
+    update_danger -> plan_routes -> [enter] -> decide_to_flee -> choose_destinations -> move
+    -> admit -> take_head_count -> record
 
 ``enter`` runs in spawning mode only (FLEE's validation setup, :mod:`sim.engine.spawning`).
 
 Locations (towns, camps, crossings, external areas) are Mesa ``FixedAgent``s on a
-``mesa.discrete_space.Network`` built from the road graph; each owns its danger, control,
-capacity and head-counts. Households are agents too, held as rows of NumPy arrays
-(:mod:`sim.engine.population`) because 455,000 Python objects are far too slow for a daily step.
+``mesa.discrete_space.Network`` built from the road graph (``model.space``); their properties
+are views of the per-place arrays below (today's danger and control, capacities, last night's
+head-count). Households are agents too, held as rows of NumPy arrays
+(:mod:`sim.engine.households`) because 455,000 Python objects are far too slow for a daily step;
+:class:`~sim.engine.households.Households` applies every change of their state, this module
+and its sub-modules decide who changes and where to. The :class:`~sim.engine.recorder.Recorder`
+is the model's single collection mechanism (there is no Mesa ``DataCollector``).
 """
 
 from __future__ import annotations
@@ -66,25 +71,19 @@ class DisplacementModel(mesa.Model):
         self.initial_residents = np.bincount(self.households.home, weights=self.households.size,
                                              minlength=geo.n_locations)
 
+        # Per-place state the rules read (and the Location agents view): today's row of the
+        # conflict timeline, the first day of capture, and last night's head-count.
+        self.danger = np.zeros(geo.n_locations)
+        self.government = geo.control_2019 == "government"
+        self.captured_day = np.full(geo.n_locations, -1, dtype=np.int64)
+        self.head_count = self.households.head_count(geo.n_locations)   # people [status, loc]
+
         self.space = Network(geo.graph(), random=self.random)
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
         self.kind_preference = self._kind_preference()
         self.day = -1
         self.routes: routing.Routes | None = None
-        self.recorder = Recorder(self)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "displaced_people": lambda m: m.recorder.displaced_now,
-                "in_transit_people": lambda m: m.recorder.in_transit_now,
-                "crossed_border_people": lambda m: m.recorder.crossed_now,
-            },
-            agenttype_reporters={Location: {
-                "people_present": "people_present",
-                "displaced_present": "displaced_present",
-                "danger": "danger",
-                "government": "government",
-            }},
-        )
+        self.recorder = Recorder(self.households, geo, scenario.days)
 
     # ----------------------------------------------------------------- schedule
     def step(self) -> None:
@@ -98,6 +97,7 @@ class DisplacementModel(mesa.Model):
         self.choose_destinations(fleeing)
         arrived, flow = self.move()
         crossed = self.admit(arrived)
+        self.take_head_count()
         self.record(flow, crossed, arrived)
         if self.day + 1 >= self.config.days:
             self.running = False
@@ -108,19 +108,17 @@ class DisplacementModel(mesa.Model):
 
     # ----------------------------------------------------------------- sub-steps
     def update_danger(self) -> None:
-        """Read today's row of the offensive timeline into the Location agents."""
+        """Today's row of the offensive timeline: danger, control, and the day each place fell."""
         t, c = self.day, self.conflict
-        for loc in self.locations:
-            loc.danger = float(c.danger[t, loc.index])
-            gov = bool(c.government[t, loc.index])
-            if gov and not loc.government and loc.captured_day is None:
-                loc.captured_day = t
-            loc.government = gov
+        self.danger = c.danger[t]
+        gov = c.government[t]
+        self.captured_day[gov & ~self.government & (self.captured_day < 0)] = t
+        self.government = gov
 
     def plan_routes(self) -> None:
         t, c = self.day, self.conflict
-        self.routes = routing.plan_routes(self.geography, c.government[t], c.road_cut[t],
-                                          c.danger[t], self.config.movement.danger_route_penalty)
+        self.routes = routing.plan_routes(self.geography, self.government, c.road_cut[t],
+                                          self.danger, self.config.movement.danger_route_penalty)
 
     def enter(self) -> np.ndarray:
         """Spawning mode: today's newcomers enter at the places in danger and set off."""
@@ -129,7 +127,7 @@ class DisplacementModel(mesa.Model):
     def decide_to_flee(self) -> np.ndarray:
         """Households at home or in shelter decide, under today's danger, whether to flee."""
         hh, t, c, b = self.households, self.day, self.conflict, self.config.behaviour
-        danger, front_km = c.danger[t], c.front_distance_km[t]
+        danger, front_km = self.danger, c.front_distance_km[t]
         stationary = (hh.status != Status.TRANSIT) & (hh.status != Status.CROSSED)
         if b.base_flee_rate_per_day == 0.0:
             # Exact shortcut: perceived danger <= danger, so households whose place is below
@@ -176,25 +174,21 @@ class DisplacementModel(mesa.Model):
         dest = behaviour.choose_destinations(hh.location[movers], hh.risk_tolerance[movers],
                                              hh.information[movers], hh.has_vehicle[movers],
                                              ctx, b, rng)
-        go = movers[dest >= 0]
+        found = dest >= 0
+        go, dest = movers[found], dest[found]
         # Households already on the road just change destination; others leave today.
-        leaving = go[hh.status[go] != Status.TRANSIT]
+        on_road = hh.status[go] == Status.TRANSIT
+        hh.redirect(go[on_road], dest[on_road])
+        leaving = go[~on_road]
         flights = np.intersect1d(leaving, fleeing, assume_unique=True)
-        first = flights[hh.displaced_day[flights] < 0]
-        hh.destination[go] = dest[dest >= 0]
-        hh.status[leaving] = Status.TRANSIT
-        hh.next_node[leaving] = -1
-        hh.progress_km[leaving] = 0.0
-        hh.displaced_day[first] = t
-        hh.times_displaced[flights] += 1
+        first = hh.set_off(leaving, dest[~on_road], t, flights)
         self.recorder.note_departures(leaving, flights, first)
 
     def move(self) -> tuple[np.ndarray, np.ndarray]:
         m = self.config.movement
         res = movement.travel(self.households, self.routes, self.geography, self.road_capacity,
                               m.vehicle_speed_km_per_day, m.foot_speed_km_per_day, self.rng)
-        if len(res.stuck):  # no route today: wait where they are and choose again tomorrow
-            self.households.destination[res.stuck] = -1
+        self.households.wait_without_route(res.stuck)   # choose again tomorrow
         return res.arrived, res.flow_people
 
     def admit(self, arrived: np.ndarray) -> np.ndarray:
@@ -204,14 +198,16 @@ class DisplacementModel(mesa.Model):
         self.recorder.note_crossed(crossed)
         return crossed_people
 
+    def take_head_count(self) -> None:
+        """Tonight's head-count by status and location, checked against the households' ledger.
+
+        Tomorrow's destination choice reads it as what households know of crowding.
+        """
+        self.head_count = self.households.head_count(self.geography.n_locations)
+        self.households.check_ledger(self.day, self.head_count.sum(axis=1))
+
     def record(self, flow: np.ndarray, crossed: np.ndarray, arrived: np.ndarray) -> None:
-        self.recorder.record(self.day, flow, crossed, arrived)
-        present = self.recorder.by_status[self.day]
-        for loc in self.locations:
-            col = present[:, loc.index]
-            loc.people_present = int(col.sum() - col[Status.CROSSED])
-            loc.displaced_present = int(col[[Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]].sum())
-        self.datacollector.collect(self)
+        self.recorder.record(self.day, self.head_count, flow, crossed, arrived)
 
     # ----------------------------------------------------------------- helpers
     def _kind_preference(self) -> np.ndarray:
@@ -226,22 +222,24 @@ class DisplacementModel(mesa.Model):
 
     def _destination_context(self) -> behaviour.DestinationContext:
         t, c, geo, b = self.day, self.conflict, self.geography, self.config.behaviour
-        # What households know of crowding is last night's head-count (the recorder's).
-        counts = self.recorder.by_status[t - 1] if t > 0 else self.recorder.status_counts()
+        # What households know of crowding is last night's head-count (day 0: the initial one).
+        counts = self.head_count
         camp_occ = counts[Status.CAMP] + np.where(geo.kind == "camp", counts[Status.HOME], 0.0)
         host_occ = counts[Status.HOST]
         in_open = counts[Status.OPEN] + counts[Status.BORDER]
         capacity = self.camp_capacity + self.host_capacity
+        # A place with no capacity counts as crowded as it gets (it is not a destination anyway
+        # unless it is a crossing, whose crowding is its queue).
         crowding = np.divide(camp_occ + host_occ + in_open, capacity,
-                             out=np.full(geo.n_locations, 3.0), where=capacity > 0)
+                             out=np.full(geo.n_locations, b.crowding_cap), where=capacity > 0)
         is_crossing = geo.kind == "crossing"
         closed = is_crossing & (self.border.quota_people_per_day[t] <= 0)
         # A queue at a crossing deters like a full camp once it reaches border_queue_scale_people.
         crowding[is_crossing] = in_open[is_crossing] / b.border_queue_scale_people
-        eligible = (~c.government[t]) & (c.danger[t] <= b.max_destination_danger)
+        eligible = (~self.government) & (self.danger <= b.max_destination_danger)
         eligible &= (capacity > 0) | is_crossing
         return behaviour.DestinationContext(
-            route_cost_km=self.routes.cost_km, danger=c.danger[t],
+            route_cost_km=self.routes.cost_km, danger=self.danger,
             front_distance_km=c.front_distance_km[t], crowding=crowding,
             kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible)
 

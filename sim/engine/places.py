@@ -1,12 +1,23 @@
-"""Places as Mesa agents: towns, camps, crossings and external areas on the road network."""
+"""Places as Mesa agents: towns, camps, crossings and external areas on the road network.
+
+A :class:`Location` sits in a cell of the model's ``mesa.discrete_space.Network`` (``model.space``)
+and is a *view* of the per-place state the engine works on: every property reads the model's
+arrays (today's danger and control, capacities, last night's head-count), so an agent can never
+disagree with the numbers the rules used, and no daily loop copies them over. A live page can
+draw the Location agents of ``model.space`` and read these properties.
+"""
 
 from __future__ import annotations
 
 from mesa.discrete_space import FixedAgent
 
+from sim.engine.households import Status
+
+DISPLACED_HERE = [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]
+
 
 class Location(FixedAgent):
-    """A place on the road graph that owns danger, capacity and head-counts."""
+    """A place on the road graph: its name and kind, and a view of its state in the model."""
 
     def __init__(self, model, cell, index: int):
         super().__init__(model)
@@ -15,10 +26,62 @@ class Location(FixedAgent):
         self.index = index
         self.name = geo.names[index]
         self.kind = str(geo.kind[index])
-        self.camp_capacity_people = float(model.camp_capacity[index])
-        self.host_capacity_people = float(model.host_capacity[index])
-        self.danger = 0.0
-        self.government = bool(geo.control_2019[index] == "government")
-        self.captured_day: int | None = None
-        self.people_present = 0
-        self.displaced_present = 0
+        self.lat = float(geo.lat[index])
+        self.lon = float(geo.lon[index])
+
+    # ----------------------------------------------------------------- today's conflict
+    @property
+    def danger(self) -> float:
+        """Today's danger index (0-1); 0 before the first step."""
+        return float(self.model.danger[self.index])
+
+    @property
+    def government(self) -> bool:
+        """Government-held today (before the first step: as in 2019)."""
+        return bool(self.model.government[self.index])
+
+    @property
+    def captured_day(self) -> int | None:
+        """First day of the run the place was government-held, None if never (yet)."""
+        day = int(self.model.captured_day[self.index])
+        return day if day >= 0 else None
+
+    # ----------------------------------------------------------------- capacity
+    @property
+    def camp_capacity_people(self) -> float:
+        return float(self.model.camp_capacity[self.index])
+
+    @property
+    def host_capacity_people(self) -> float:
+        return float(self.model.host_capacity[self.index])
+
+    # ----------------------------------------------------------------- last night's head-count
+    def _count(self, status) -> float:
+        return self.model.head_count[status, self.index]
+
+    @property
+    def people_present(self) -> int:
+        """People here at the end of the last day, in any status except CROSSED."""
+        col = self.model.head_count[:, self.index]
+        return int(col.sum() - col[Status.CROSSED])
+
+    @property
+    def displaced_present(self) -> int:
+        """People displaced in this run staying here: camp, host, open air or border queue."""
+        return int(self._count(DISPLACED_HERE).sum())
+
+    @property
+    def camp_occupancy(self) -> int:
+        """Camp places in use: admitted arrivals, plus day-0 residents at a camp cluster."""
+        home = self._count(Status.HOME) if self.kind == "camp" else 0.0
+        return int(self._count(Status.CAMP) + home)
+
+    @property
+    def in_open(self) -> int:
+        """People in the open or informal shelter here (no capacity was left)."""
+        return int(self._count(Status.OPEN))
+
+    @property
+    def waiting_at_border(self) -> int:
+        """People waiting at this crossing, not let through."""
+        return int(self._count(Status.BORDER))

@@ -10,19 +10,17 @@ import numpy as np
 
 from sim.config.scenario import Scenario
 from sim.engine.households import Households, Status
-from sim.errors import InputError
 from sim.world.geography import Geography
-
-BETA_CONCENTRATION = 4.0
-"""Concentration (a + b) of the Beta draws for risk tolerance and information: a broad spread
-around the mean (documented estimate, no survey of these traits exists for Idlib)."""
 
 
 def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
     """Residents at day 0 per location: shipped 2019 estimate rescaled to the scenario total.
 
     External areas (northern Aleppo, Aleppo city) are hosts, not agents, unless the scenario
-    names them in ``population.people_by_place``.
+    names them in ``population.people_by_place``. The scenario was checked at the edge: the
+    named places hold no more than ``total_people`` (``PopulationConfig``) and, if people remain,
+    some other place has a population to share them out by
+    (:func:`sim.world.scenarios.check_places`).
     """
     pop = scenario.population
     weights = np.where(geo.kind == "external", 0.0, geo.population_people)
@@ -33,16 +31,8 @@ def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
         fixed[i] = True
         people[i] = n
     rest = pop.total_people - int(people.sum())
-    if rest < 0:
-        raise InputError(f"people_by_place adds up to {int(people.sum()):,}, more than "
-                         f"total_people {pop.total_people:,}; raise total_people",
-                         field="population.people_by_place")
     w = np.where(fixed, 0.0, weights)
     if rest > 0:
-        if w.sum() <= 0:
-            raise InputError("no place left to hold the remaining people; list them in "
-                             "people_by_place or use a region with populations",
-                             field="population.total_people")
         share = rest * w / w.sum()
         base = np.floor(share).astype(np.int64)
         # Largest remainders so the total is exact.
@@ -69,9 +59,9 @@ def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,
     for i, n_people in enumerate(per_loc):
         if n_people == 0:
             continue
-        guess = int(n_people / pop.mean_household_size * 1.2) + 10
+        guess = int(n_people / pop.mean_household_size * 1.2) + 10   # technical: draw batch size
         s = 1 + rng.poisson(mean_extra, size=guess)
-        s = np.minimum(s, 20)
+        s = np.minimum(s, pop.max_household_size)
         c = np.cumsum(s)
         while c[-1] < n_people:  # rare: draw more
             s = np.concatenate([s, 1 + rng.poisson(mean_extra, size=guess)])
@@ -93,8 +83,9 @@ def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,
     idp_share = np.where(geo.kind == "camp", 1.0, np.clip(idp_share, 0.0, 1.0))
 
     def beta(mean: float, size: int) -> np.ndarray:
-        m = min(max(mean, 1e-3), 1 - 1e-3)
-        return rng.beta(m * BETA_CONCENTRATION, (1 - m) * BETA_CONCENTRATION, size).astype(np.float32)
+        m = min(max(mean, 1e-3), 1 - 1e-3)   # technical: both Beta parameters must be > 0
+        k = pop.trait_concentration
+        return rng.beta(m * k, (1 - m) * k, size).astype(np.float32)
 
     return Households(
         size=size, children=mix[:, 0], adult_women=mix[:, 1], adult_men=mix[:, 2], elderly=mix[:, 3],

@@ -1,24 +1,31 @@
-"""Daily observation of the model into preallocated arrays (the model's data-collection hook).
+"""Daily observation of the model into preallocated arrays: the model's one collection mechanism.
 
-Each day's counts come from one pass of ``np.bincount`` over the household arrays keyed by
-(status, location); nothing here changes model state. :mod:`sim.io.dataset` turns the arrays
-into an xarray Dataset with units and metadata.
+Each day the model hands over its head-count (people by status and location, one pass of
+``np.bincount`` over the household arrays) and the day's flows; nothing here changes model
+state, and the recorder does not hold the model. :mod:`sim.io.dataset` turns the arrays into an
+xarray Dataset with units and metadata.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.households import GROUPS, Status
-
-N_STATUS = len(Status)
+from sim.engine.households import GROUPS, N_STATUS, Households, Status
+from sim.world.geography import Geography
 
 
 class Recorder:
-    def __init__(self, model):
-        geo = model.geography
-        days, n_loc, n_edge = model.config.days, geo.n_locations, geo.n_edges
-        self.model = model
+    """Stocks and flows per day of one run, for ``days`` days of ``households`` on ``geography``.
+
+    The origins (home sub-districts of the outputs) are the geography's sub-districts.
+    """
+
+    def __init__(self, households: Households, geography: Geography, days: int):
+        geo = geography
+        n_loc, n_edge = geo.n_locations, geo.n_edges
+        self.households = households
+        self.n_locations = n_loc
+        self.is_camp = geo.kind == "camp"
         self.origins = geo.subdistrict_names
         origin_of = {s: k for k, s in enumerate(self.origins)}
         self.origin_of_location = np.array(
@@ -41,23 +48,14 @@ class Recorder:
         self.cumulative_displaced = f(days)
         self.cumulative_flights = f(days)
         self._pending = (np.zeros(n_loc), np.zeros(n_loc), np.zeros(n_loc))
-        hh = model.households   # fixed per household: age/sex mix and home sub-district
+        hh = households   # fixed per household: age/sex mix and home sub-district
         self.mix = np.column_stack([getattr(hh, g) for g in GROUPS]).astype(np.int64)
         self.origin_of_household = self.origin_of_location[hh.home]
         self._groups_now = np.zeros(len(GROUPS))
-        self.displaced_now = 0
-        self.in_transit_now = 0
-        self.crossed_now = 0
-
-    def status_counts(self) -> np.ndarray:
-        """People by [status, location] right now."""
-        hh, n = self.model.households, self.model.geography.n_locations
-        key = hh.status.astype(np.int64) * n + hh.location
-        return np.bincount(key, weights=hh.size, minlength=N_STATUS * n).reshape(N_STATUS, n)
 
     def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray) -> None:
         """Called as households set off, while ``location`` is still where they leave from."""
-        hh, n = self.model.households, self.model.geography.n_locations
+        hh, n = self.households, self.n_locations
 
         def people_at(idx):
             return np.bincount(hh.location[idx], weights=hh.size[idx], minlength=n)
@@ -67,7 +65,7 @@ class Recorder:
 
     def note_entered(self, start: int) -> None:
         """Households ``start:`` just entered the system (spawning mode): their fixed traits."""
-        hh, n = self.model.households, self.model.geography.n_locations
+        hh, n = self.households, self.n_locations
         new = slice(start, None)
         self.mix = np.concatenate([self.mix, np.column_stack(
             [getattr(hh, g)[new] for g in GROUPS]).astype(np.int64)])
@@ -77,19 +75,17 @@ class Recorder:
 
     def note_crossed(self, crossed: np.ndarray) -> None:
         """Households that crossed the border today leave the displaced present in the area."""
-        hh = self.model.households
+        hh = self.households
         was_displaced = crossed[hh.displaced_day[crossed] >= 0]
         self._groups_now = self._groups_now - self.mix[was_displaced].sum(axis=0)
 
-    def record(self, day: int, flow: np.ndarray, crossed: np.ndarray, arrived: np.ndarray) -> None:
-        model = self.model
-        hh, geo = model.households, model.geography
-        n = geo.n_locations
-        counts = self.status_counts()
-        total = counts.sum()
-        expected = model.initial_people + model.people_entered
-        if total != expected:
-            raise RuntimeError(f"people not conserved on day {day}: {total} != {expected}")
+    def record(self, day: int, head_count: np.ndarray, flow: np.ndarray, crossed: np.ndarray,
+               arrived: np.ndarray) -> None:
+        """Store day ``day``: ``head_count`` people [status, location] at the end of the day,
+        ``flow`` people entering each road [road, direction], ``crossed`` people crossing per
+        location, ``arrived`` the households that reached their destination today."""
+        hh, counts = self.households, head_count
+        n = counts.shape[1]
         self.by_status[day] = counts
         self.departures[day], self.flights[day], self.new_displaced[day] = self._pending
         self._pending = (np.zeros(n), np.zeros(n), np.zeros(n))
@@ -97,8 +93,7 @@ class Recorder:
         self.arrivals[day] = np.bincount(hh.location[arrived], weights=hh.size[arrived], minlength=n)
         self.border_crossings[day] = crossed
         self.flow[day] = flow
-        camp_node = geo.kind == "camp"
-        self.camp_occupancy[day] = counts[Status.CAMP] + np.where(camp_node, counts[Status.HOME], 0)
+        self.camp_occupancy[day] = counts[Status.CAMP] + np.where(self.is_camp, counts[Status.HOME], 0)
 
         before = day > 0
         self.cumulative_displaced[day] = (self.cumulative_displaced[day - 1] if before else 0) \
@@ -120,8 +115,3 @@ class Recorder:
         cok = corigin >= 0
         self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.size[camp[cok]],
                                                   minlength=len(self.origins))
-
-        moved = counts[[Status.TRANSIT, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]]
-        self.displaced_now = int(moved.sum())
-        self.in_transit_now = int(counts[Status.TRANSIT].sum())
-        self.crossed_now = int(counts[Status.CROSSED].sum())

@@ -20,6 +20,8 @@ from sim.engine.routing import Routes
 from sim.world.geography import Geography
 
 MAX_HOPS_PER_DAY = 64
+"""Technical bound on node-to-node hops per household per day (no behaviour): the longest
+useful path in a ~100-node road graph is far shorter, so the loop ends well before it."""
 
 
 @dataclass
@@ -99,7 +101,5 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
         prog[granted] = 0.0
         live = granted                  # the rest waits at the node overnight
 
-    hh.location[idx] = loc
-    hh.next_node[idx] = nxt
-    hh.progress_km[idx] = prog
+    hh.advance(idx, loc, nxt, prog)
     return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow.reshape(-1, 2))

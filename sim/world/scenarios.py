@@ -69,7 +69,23 @@ def check_places(scenario: Scenario, geography, where: str = "scenario") -> None
                              where=where, field=f"border.crossings.{name}")
     for name in scenario.population.people_by_place:
         need(name, f"population.people_by_place.{name}")
+    _check_room_for_people(scenario, geography, where)
     for name in scenario.capacity.camp_capacity_people:
         need(name, f"capacity.camp_capacity_people.{name}")
     for name in scenario.spawning.initial_people_by_place:
         need(name, f"spawning.initial_people_by_place.{name}")
+
+
+def _check_room_for_people(scenario: Scenario, geography, where: str) -> None:
+    """People not named in ``people_by_place`` are shared out over the other populated places
+    (not external areas; :func:`sim.engine.population.people_by_location`): there must be one."""
+    pop = scenario.population
+    rest = pop.total_people - sum(pop.people_by_place.values())
+    named = set(pop.people_by_place)
+    room = any(kind != "external" and people > 0 and name not in named
+               for name, kind, people in zip(geography.names, geography.kind,
+                                             geography.population_people))
+    if rest > 0 and not room:
+        raise InputError("no place left to hold the remaining people; list them in "
+                         "people_by_place or use a region with populations", where=where,
+                         field="population.total_people")
