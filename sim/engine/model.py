@@ -62,6 +62,8 @@ class DisplacementModel(mesa.Model):
         self.space = Network(geo.graph(), random=self.random)
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
         self.kind_preference = self._kind_preference()
+        self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,
+                                                           self.host_capacity)
         self.day = -1
         self.routes: routing.Routes | None = None
         self.recorder = Recorder(self)
@@ -110,7 +112,8 @@ class DisplacementModel(mesa.Model):
     def plan_routes(self) -> None:
         t, c = self.day, self.conflict
         self.routes = routing.plan_routes(self.geography, c.government[t], c.road_cut[t],
-                                          c.danger[t], self.config.movement.danger_route_penalty)
+                                          c.danger[t], self.config.movement.danger_route_penalty,
+                                          targets=self.candidates)
 
     def decide_to_flee(self) -> np.ndarray:
         """Households at home or in shelter decide, under today's danger, whether to flee."""
@@ -151,7 +154,7 @@ class DisplacementModel(mesa.Model):
         dest_now = hh.destination[in_transit]
         ok = dest_now >= 0
         ok[ok] = ctx.eligible[dest_now[ok]] & np.isfinite(
-            self.routes.cost_km[hh.location[in_transit][ok], dest_now[ok]])
+            self.routes.cost(hh.location[in_transit][ok], dest_now[ok]))
         lost = in_transit[~ok]
         movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
         if len(movers) == 0:
@@ -226,7 +229,8 @@ class DisplacementModel(mesa.Model):
         return behaviour.DestinationContext(
             route_cost_km=self.routes.cost_km, danger=c.danger[t],
             front_distance_km=c.front_distance_km[t], crowding=crowding,
-            kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible)
+            kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible,
+            candidates=self.candidates)
 
 
 def run_model(scenario: Scenario, seed: int | None = None, geography: Geography | None = None,
