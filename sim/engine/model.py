@@ -45,7 +45,8 @@ class DisplacementModel(mesa.Model):
         cap = scenario.capacity
         self.conflict: ConflictTimeline = build_timeline(scenario, geo)
         self.border = build_border_timeline(scenario, geo)
-        self.households: Households = synthesise(scenario, geo, self.rng)
+        self.households: Households = synthesise(scenario, geo, self.rng,
+                                                 held=self.conflict.government[0])
         self.initial_people = self.households.people
         # Camp and host capacities were estimated for the shipped population; a scenario with
         # another total scales them alike, so crowding stays as it was (docs/model.md).

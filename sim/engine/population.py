@@ -18,14 +18,20 @@ BETA_CONCENTRATION = 4.0
 around the mean (documented estimate, no survey of these traits exists for Idlib)."""
 
 
-def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
+def people_by_location(scenario: Scenario, geo: Geography,
+                       held: np.ndarray | None = None) -> np.ndarray:
     """Residents at day 0 per location: shipped 2019 estimate rescaled to the scenario total.
 
     External areas (northern Aleppo, Aleppo city) are hosts, not agents, unless the scenario
-    names them in ``population.people_by_place``.
+    names them in ``population.people_by_place``. Places under government control on day 0
+    (``held``: e.g. the 2019 gains in the Dec 2019 hindcast, with the communities around them)
+    start empty too: the model simulates the people of the opposition-held area, and their
+    weight is shared out over the other places (docs/model.md, Initialisation).
     """
     pop = scenario.population
     weights = np.where(geo.kind == "external", 0.0, geo.population_people)
+    if held is not None:
+        weights = np.where(held, 0.0, weights)
     fixed = np.zeros(geo.n_locations, dtype=bool)
     people = np.zeros(geo.n_locations, dtype=np.int64)
     for name, n in pop.people_by_place.items():
@@ -53,10 +59,12 @@ def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
     return people
 
 
-def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Households:
-    """Draw households place by place so each place's people add up exactly."""
+def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator,
+               held: np.ndarray | None = None) -> Households:
+    """Draw households place by place so each place's people add up exactly; ``held`` marks
+    places under government control on day 0 (they start empty, see people_by_location)."""
     pop = scenario.population
-    per_loc = people_by_location(scenario, geo)
+    per_loc = people_by_location(scenario, geo, held)
     sizes, homes = [], []
     mean_extra = pop.mean_household_size - 1.0
     for i, n_people in enumerate(per_loc):

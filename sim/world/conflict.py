@@ -2,6 +2,7 @@
 
 An axis of advance moves a front tip from a start point through waypoints at a steady
 speed (km/day). Places within ``width_km`` of the ground the tip has covered change control.
+A dated control change applies to its place and, with ``radius_km``, to the places around it.
 Danger at a place is ``intensity(day) * exp(-distance_to_active_front / danger_decay_km)``:
 shelling and air strikes concentrate within ~10-20 km of the contact line (the Carter Center
 weekly summaries in sim/data/idlib/sources.md report events clustered along the front), plus
@@ -112,7 +113,10 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
 
     for cc in sorted(c.control_changes, key=lambda cc: cc.day):
         if cc.day < n_days:
-            government[cc.day:, geo.index(cc.place)] = cc.to_side == "government"
+            i = geo.index(cc.place)
+            around = np.hypot(*(loc_xy - loc_xy[i]).T) <= cc.radius_km
+            around[i] = True
+            government[cc.day:, around] = cc.to_side == "government"
 
     changed = np.zeros_like(government)
     changed[1:] = government[1:] != government[:-1]
