@@ -1,7 +1,7 @@
 """Origin -> destination: displaced people by home sub-district and where they are on a date.
 
 Rows are home sub-districts (the ``origin`` dimension); columns are where people are,
-grouped by the ``subdistrict`` coordinate of their current location, except that areas
+grouped by the ``location_subdistrict_name`` coordinate of their current location, except that areas
 outside Idleb governorate (``kind == "external"``) keep their own names. People in transit
 count at the last place they passed; people waiting at a crossing count in the crossing's
 sub-district. With an ensemble each cell is the median over runs of that cell.
@@ -21,7 +21,7 @@ from sim.report.plots import style
 
 def destination_groups(runs: Runs) -> list[str]:
     """The column each location falls in: its sub-district, or its own name outside Idleb."""
-    sub = runs.coord("subdistrict").astype(str)
+    sub = runs.coord("location_subdistrict_name").astype(str)
     return [name if kind == "external" else (s or name)
             for name, kind, s in zip(runs.locations, runs.kind, sub)]
 
