@@ -286,7 +286,6 @@ def main() -> int:
             villages.append({"lat": lat, "lon": lon, "pcode": p["adm3_pcode"], "row": p["row_index"]})
 
     # ---- populations per sub-district (E19, E20) -----------------------------------------
-    pcode_of_name = {sd_table[pc]["adm3_name_en"]: pc for pc in sd_table if pc.startswith("SY07")}
     rows_by_pc = defaultdict(list)
     for r in c_locs:
         if r["governorate"] == "Idleb":
