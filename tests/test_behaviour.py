@@ -115,3 +115,22 @@ def test_behaviour_constants_are_read_from_the_schema():
     assert u(rt=1.0)[1] < u(rt=1.0, safety_risk_offset=1.0)[1]
     assert p_flee(0.3, info=0.0, b=B.model_copy(update={"uninformed_danger_exponent": 1.0})) \
         == p_flee(0.3, info=1.0) > p_flee(0.3, info=0.0)
+
+
+def test_choice_among_candidates_returns_their_node_indices():
+    """Six places, only nodes 2 and 5 can take people: utilities are [household x 2] and the
+    destinations are node indices; a household at a candidate never picks its own place."""
+    from sim.engine.decisions import candidate_destinations, destination_utility
+
+    kind = np.array(["village", "village", "camp", "town", "village", "crossing"])
+    cand = candidate_destinations(kind, np.array([0, 0, 100, 0, 0, 0.0]), np.zeros(6))
+    assert cand.tolist() == [2, 5]
+    n = 2000
+    where = np.where(np.arange(n) % 2 == 0, 0, 2)          # half in a village, half at the camp
+    ctx = ctx_for(n_loc=6, route_cost_km=np.full((6, 2), 40.0), candidates=cand)
+    u = destination_utility(where[:3], np.full(3, 0.5), np.full(3, 0.5), np.ones(3, bool), ctx, B)
+    assert u.shape == (3, 2)
+    dest = choose_destinations(where, np.full(n, 0.5), np.full(n, 0.5), np.ones(n, bool), ctx,
+                               B, np.random.default_rng(1))
+    assert set(np.unique(dest[where == 0])) == {2, 5}
+    assert set(np.unique(dest[where == 2])) == {5}

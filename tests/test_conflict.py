@@ -96,3 +96,19 @@ def test_contact_line_makes_a_static_front_dangerous(tiny_geo):
     points = make_scenario(days=10, conflict={"axes": [], "contact_line": True,
                                               "government_points": ["Southfront"]})
     assert build_timeline(points, tiny_geo).danger[0, tiny_geo.index("Southtown")] > 0.3
+
+
+def test_control_change_with_radius_takes_the_places_around_it(tiny_geo):
+    """radius_km: the villages around a dated town change with it; without it only the town."""
+    geo = tiny_geo
+    change = {"place": "Midtown", "day": 5, "to_side": "government"}
+    # Southtown is 33 km from Midtown, Northcamp 33 km, Hostland further: a 34 km radius
+    # takes the first two, 20 km takes neither.
+    wide = make_scenario(days=10, conflict={"axes": [], "control_changes": [{**change, "radius_km": 34}]})
+    narrow = make_scenario(days=10, conflict={"axes": [], "control_changes": [{**change, "radius_km": 20}]})
+    tw, tn = build_timeline(wide, geo), build_timeline(narrow, geo)
+    held_w = {n for n, h in zip(geo.names, tw.government[5]) if h}
+    held_n = {n for n, h in zip(geo.names, tn.government[5]) if h}
+    assert held_n == {"Midtown"}
+    assert held_w == {"Midtown", "Southtown", "Northcamp"}
+    assert not tw.government[4].any()                       # nothing before the dated day

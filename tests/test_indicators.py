@@ -95,7 +95,7 @@ def one_run(seed: int = 1, **values) -> xr.Dataset:
         data[name] = (dims, np.broadcast_to(np.asarray(base.get(name, 0.0), float), shape).copy())
     coords = {"time": pd.date_range("2020-01-01", periods=days), "location": PLACES,
               "lat": ("location", np.linspace(35, 36.5, 5)), "lon": ("location", np.ones(5) * 36.6),
-              "kind": ("location", KIND), "subdistrict": ("location", SUBDISTRICT),
+              "kind": ("location", KIND), "location_subdistrict_name": ("location", SUBDISTRICT),
               "road_from": ("road", ["Town"]), "road_to": ("road", ["Camp"]),
               "origin": ORIGINS, "group": GROUPS}
     attrs = {"scenario_name": "hand-made", "scenario_sha256": "0" * 64, "product_version": "test",

@@ -159,3 +159,69 @@ def test_groups_leave_the_displaced_count_when_they_cross():
     assert ds["displaced_by_group"].isel(time=-1).sum() == hh.size[still_here].sum()
     assert np.isclose(ds["displaced_by_group"].isel(time=-1).sel(group="children"),
                       hh.children[still_here].sum())
+
+
+# --------------------------------------------------------------------------- fine geography
+
+
+def sweep_run(region: str):
+    from sim.config.loading import parse_scenario
+    from sim.io.runs import run
+
+    sc = parse_scenario({
+        "name": "sweep", "region": region, "start_date": "2020-01-01", "days": 60, "seed": 3,
+        "population": {"total_people": 100_000},
+        "conflict": {"danger_decay_km": 4.0, "axes": [{
+            "name": "M5 north", "start": "Khan Shaykhun", "via": ["Maarrat al-Nu'man", "Saraqib"],
+            "speed_km_per_day": 1.0, "width_km": 4}]}})
+    return run(sc)
+
+
+def test_a_front_sweeping_a_subdistrict_empties_its_villages_over_many_days(idlib_geo):
+    """At 1 km/day across the Ma'arrat An Nu'man sub-district, its villages empty one after the
+    other as the front reaches them: the day half a village has gone grows with its distance
+    from the start, on many different days, and no day holds most of the sub-district's flight."""
+    geo = idlib_geo
+    ds = sweep_run("idlib")
+    assert (ds["people_total"] == 100_000).all()
+    v = np.flatnonzero((geo.kind == "village") & (geo.subdistrict == "Ma'arrat An Nu'man"))
+    res = ds["residents_present"].values[:, v]
+    gone = res < 0.5 * res[0]
+    emptied = gone.any(axis=0)
+    assert emptied.sum() >= 10
+    half_day = np.argmax(gone, axis=0)[emptied]
+    start = np.array(geo.project_km(*geo.point_lat_lon("Khan Shaykhun")))
+    dist = np.hypot(*(geo.xy_km[v[emptied]] - start).T)
+    rank = lambda a: np.argsort(np.argsort(a))                       # noqa: E731
+    assert np.corrcoef(rank(dist), rank(half_day))[0, 1] > 0.6
+    assert len(set(half_day.tolist())) >= 8
+    here = ds["location_subdistrict"].values == geo.subdistrict_pcode[v[0]]
+    daily = ds["new_displaced"].values[:, here].sum(axis=1)
+    assert daily.max() <= 0.35 * daily.sum()
+
+
+def test_places_held_on_day_0_start_empty(idlib_geo):
+    """A dated change on day 0 with a radius takes the communities around the town too; they
+    start with no residents and their weight goes to the other places (exact total)."""
+    from sim.engine.population import people_by_location
+
+    base = load_scenario(REPO / "scenarios" / "hindcast_2019_2020_idlib.yaml", idlib_geo)
+    model = DisplacementModel(base.model_copy(update={"days": 2, "population": base.population.model_copy(
+        update={"total_people": 60_000, "people_by_place": {}})}), idlib_geo)
+    held = model.conflict.government[0]
+    villages = held & (idlib_geo.kind == "village")
+    assert villages.sum() >= 3                               # radius_km 5 around Khan Shaykhun ...
+    assert model.initial_residents[held].sum() == 0
+    assert model.initial_people == 60_000
+    free = people_by_location(model.config, idlib_geo)        # without the rule: they had people
+    assert free[villages].sum() > 0
+
+
+def test_the_coarse_region_still_runs():
+    sc = load_scenario(REPO / "scenarios" / "idlib_southern_offensive.yaml")
+    sc = sc.model_copy(update={"region": "idlib_coarse", "days": 40, "population":
+                               sc.population.model_copy(update={"total_people": 40_000})})
+    ds = to_dataset(run_model(sc))
+    assert ds.sizes["location"] == 53 and ds.attrs["region"] == "idlib_coarse"
+    assert (ds["people_total"] == 40_000).all()
+    assert ds["cumulative_displaced"].values[-1] > 0

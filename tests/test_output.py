@@ -66,3 +66,30 @@ def test_summary_numbers_equal_the_dataset(ds):
     top = dict(s.arrivals_by_destination)
     for name, v in top.items():
         assert v == ds["arrivals"].sel(location=name).sum()
+
+
+def test_subdistrict_variables_sum_the_locations_and_carry_pcodes_and_names(idlib_geo):
+    """Every location has its P-code; the sub-district series are exact sums of the location
+    series, with English and Arabic names; all 26 Idleb P-codes are there."""
+    from sim.config.loading import parse_scenario
+    from sim.io.runs import run
+
+    sc = parse_scenario({"name": "sd", "start_date": "2020-01-01", "days": 25, "seed": 2,
+                         "population": {"total_people": 30_000},
+                         "conflict": {"axes": [{"name": "a", "start": "Khan Shaykhun",
+                                                "via": ["Maarrat al-Nu'man"], "speed_km_per_day": 1.5}]}})
+    ds = run(sc)
+    assert ds.sizes["location"] >= 600
+    codes = [str(c) for c in ds["subdistrict"].values]
+    assert sum(c.startswith("SY07") for c in codes) == 26
+    assert all(c.startswith("SY") for c in ds["location_subdistrict"].values)
+    dana = codes.index("SY070301")
+    assert ds["subdistrict_name"].values[dana] == "Dana" and ds["subdistrict_name_ar"].values[dana] == "دانا"
+    for var, parts in (("new_idps_present_by_subdistrict", ("displaced_present", "in_transit")),
+                       ("arrivals_by_subdistrict", ("arrivals",)),
+                       ("camp_occupancy_by_subdistrict", ("camp_occupancy",))):
+        by_loc = sum(ds[p] for p in parts).groupby(ds["location_subdistrict"]).sum()
+        assert np.allclose(ds[var].values, by_loc.sel(location_subdistrict=codes).transpose("time", ...).values), var
+    people = ds["people_present_by_subdistrict"].sum("subdistrict") + ds["crossed_border"]
+    assert np.allclose(people, 30_000)                   # conservation, every day
+    assert ds["new_idps_present_by_subdistrict"].sum() > 0

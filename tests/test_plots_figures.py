@@ -232,7 +232,7 @@ def test_od_matrix_groups_destinations_by_subdistrict(run_ds, tmp_path):
     cube = run_ds["displaced_by_origin"].isel(time=-1)
     assert m.to_numpy().sum() == pytest.approx(float(cube.sum()))
     loc = run_ds["location"].values
-    dana = [l for l, k, s in zip(loc, run_ds["kind"].values, run_ds["subdistrict"].values)
+    dana = [l for l, k, s in zip(loc, run_ds["kind"].values, run_ds["location_subdistrict_name"].values)
             if s == "Dana" and k != "external"]
     assert len(dana) > 3
     assert np.allclose(m["Dana"], cube.sel(location=dana).sum("location").values)

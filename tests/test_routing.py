@@ -74,3 +74,35 @@ def test_cut_road_reroutes(tiny_geo):
     r = plan(tiny_geo, cut=[("Midtown", "Hostland")])
     assert names(tiny_geo, r.next_hop[i, j]) == "Northcamp"
     assert np.isclose(r.cost_km[i, j], 65.0)
+
+
+# --------------------------------------------------------------------------- towards destinations only
+
+
+def test_routes_towards_targets_match_all_pairs(idlib_geo):
+    """Planning only towards destination nodes gives the same hops and costs for them, and
+    nothing for the other ~570 villages (tables are [node x target], not all pairs)."""
+    geo = idlib_geo
+    rng = np.random.default_rng(3)
+    danger = rng.random(geo.n_locations) * 0.3
+    gov = np.zeros(geo.n_locations, dtype=bool)
+    gov[geo.index("Saraqib")] = True
+    cut = np.zeros(geo.n_edges, dtype=bool)
+    full = plan_routes(geo, gov, cut, danger, 5.0)
+    targets = np.flatnonzero(np.isin(geo.kind, ["camp", "crossing", "external"]))
+    some = plan_routes(geo, gov, cut, danger, 5.0, targets=targets)
+    assert some.next_hop.shape == (geo.n_locations, len(targets))
+    frm = np.repeat(np.arange(geo.n_locations), len(targets))
+    to = np.tile(targets, geo.n_locations)
+    assert np.array_equal(some.cost(frm, to), full.cost_km[frm, to])
+    reach = np.isfinite(full.cost_km[frm, to])
+    # ties between equal-cost routes may pick another hop: the hop must keep the route optimal
+    f, t = frm[reach & (frm != to)], to[reach & (frm != to)]
+    hop = some.hop(f, t)
+    e = geo.edge_matrix[f, hop]
+    assert np.all(e >= 0)                                     # a hop is along a road
+    step = geo.edge_length_km[e] * (1 + 5.0 * np.maximum(danger[f], danger[hop]))
+    assert np.allclose(step + some.cost(hop, t), some.cost(f, t))   # and stays on a best route
+    village = np.flatnonzero(geo.kind == "village")[:5]
+    assert np.all(some.hop(village, village[::-1]) == -1)
+    assert np.all(np.isinf(some.cost(village, village[::-1])))

@@ -135,3 +135,31 @@ def test_validate_command_end_to_end(tmp_path, capsys):
     other = tmp_path / "other.nc"
     xr.Dataset({"x": ("t", [1.0])}).to_netcdf(other)
     assert main(["validate", str(other), str(csv)]) == 2
+
+
+def test_areas_by_pcode_and_by_name_agree_on_the_fine_region(idlib_geo, tmp_path):
+    """A sub-district can be named by its OCHA P-code or its name: the same places, the same
+    numbers; an unknown P-code is rejected with a hint."""
+    geo = idlib_geo
+    days, n = 4, geo.n_locations
+    new = np.zeros((days, n))
+    saraqab = geo.subdistrict_pcode == "SY070003"
+    new[:, saraqab] = 1.0
+    new[:, geo.index("Idlib city")] = 7.0
+    ds = xr.Dataset({"new_displaced": (("time", "location"), new)},
+                    coords={"time": pd.date_range("2020-01-01", periods=days), "location": geo.names})
+    end = (2020, 1, 4)
+    by_code = simulate(ds, row("people_displaced", "SY070003", end=end), geo)[0]
+    assert by_code == simulate(ds, row("people_displaced", "Saraqab", end=end), geo)[0]
+    assert by_code == days * saraqab.sum() > 0
+    path = tmp_path / "obs.csv"
+    path.write_text("date_start,date_end,measure,area,value,source_id,note\n"
+                    "2020-01-01,2020-01-04,people_displaced,SY070003,5,T,\n"
+                    "2020-01-01,2020-01-04,people_displaced,SY070300,5,T,\n", encoding="utf-8")
+    assert [r.area for r in load_observed(path, geo)] == ["SY070003", "SY070300"]
+    path.write_text("date_start,date_end,measure,area,value,source_id,note\n"
+                    "2020-01-01,2020-01-04,people_displaced,SY070033,5,T,\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_observed(path, geo)
+    text = str(info.value)
+    assert "'SY070033'" in text and "P-code" in text and "did you mean" in text and "\n" not in text

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Derive the package's shipped Idlib geography files from the research folder.
 
-This script documents HOW the files in ``sim/data/idlib/`` were made.  It is run
-by hand (``python sim/data/idlib/build_from_shared.py [--shared DIR]``); it is
+This script documents HOW the files of the coarse region ``sim/data/idlib_coarse/`` were
+made (they were ``sim/data/idlib/`` until the fine region of
+``tools/build_fine_idlib_data.py`` took that name, which starts from them).  It is run
+by hand (``python tools/build_idlib_data.py [--shared DIR]``); it is
 NOT run at install time, at run time or in tests, and the package never reads
 the research folder.  Plain Python 3.11 standard library only.
 
@@ -34,8 +36,9 @@ import sys
 from collections import defaultdict, deque
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_SHARED = HERE.parents[3] / "shared" / "data" / "idlib"
+HERE = Path(__file__).resolve().parents[1] / "sim" / "data" / "idlib_coarse"
+DEFAULT_SHARED = next((p / "shared" / "data" / "idlib" for p in HERE.parents
+                       if (p / "shared" / "data" / "idlib").is_dir()), Path("../shared/data/idlib"))
 
 # ---------------------------------------------------------------------------
 # Sourced constants

@@ -85,7 +85,7 @@ def capacity_by_destination(runs: Runs) -> pd.DataFrame:
 
 def destination_groups(runs: Runs) -> list[str]:
     """The column each location falls in: its sub-district, or its own name outside Idleb."""
-    sub = runs.coord("subdistrict").astype(str)
+    sub = runs.coord("location_subdistrict_name").astype(str)
     return [name if kind == "external" else (s or name)
             for name, kind, s in zip(runs.locations, runs.kind, sub)]
 

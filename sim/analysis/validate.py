@@ -11,8 +11,9 @@ How each measure is computed from the Dataset (people are counted once, movement
   of the window (``in_camp_by_origin``), times the share of them displaced in the window (exact
   when the window starts with the run).
 
-Areas are ``all``, a sub-district, a district or a group of places; origin-based measures of a
-group use the sub-districts of its places. Rows whose window is not inside the run are
+Areas are ``all``, a sub-district (its OCHA P-code, e.g. ``SY070301``, or its name), a
+district or a group of places; origin-based measures of a group use the sub-districts of its
+places. Rows whose window is not inside the run are
 reported as not covered, not compared.
 """
 
@@ -72,8 +73,10 @@ def location_mask(ds: xr.Dataset, area: str, geo) -> np.ndarray:
         return np.isin(names, list(members))
     idx = [geo.names.index(n) if n in geo.names else -1 for n in names]
     sub = np.array([str(geo.subdistrict[i]) if i >= 0 else "" for i in idx])
+    pcode = np.array([str(geo.subdistrict_pcode[i]) if i >= 0 and len(geo.subdistrict_pcode) else ""
+                      for i in idx])
     dist = np.array([str(geo.district[i]) if i >= 0 else "" for i in idx])
-    return (sub == area) | (dist == area)
+    return (sub == area) | (pcode == area) | (dist == area)
 
 
 def origin_mask(ds: xr.Dataset, area: str, geo) -> np.ndarray:

@@ -120,6 +120,9 @@ class ControlChange(_Strict):
     place: str
     day: Day
     to_side: Literal["government", "opposition"] = "government"
+    radius_km: NonNegative = 0.0
+    """The change also applies to every place within this distance of ``place`` (the
+    villages around a dated town); 0 = the named place only."""
 
 
 class IntensityPoint(_Strict):

@@ -22,7 +22,10 @@ assets tying them to the place. Poorly informed households underreact to moderat
 Destination choice is a multinomial logit over reachable, safe places:
 utility falls with route length and danger and crowding (known to informed households only),
 rises with distance from the front and with a preference for the kind of place; a closed
-crossing repels households that know it is closed.
+crossing repels households that know it is closed. The choice set is the candidate
+destinations only (places with camp or host capacity, and crossings: see
+:func:`candidate_destinations`), so the ``[household x candidate]`` work does not grow with the
+hundreds of villages of the fine region, which are origins only.
 """
 
 from __future__ import annotations
@@ -68,17 +71,26 @@ def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndar
     return rng.random(len(probability)) < probability
 
 
+def candidate_destinations(kind: np.ndarray, camp_capacity: np.ndarray,
+                           host_capacity: np.ndarray) -> np.ndarray:
+    """Node indices a household can ever choose: any place with camp or host places, and the
+    border crossings. Routes are planned towards these only (:mod:`sim.engine.routing`)."""
+    return np.flatnonzero((camp_capacity + host_capacity > 0) | (kind == "crossing"))
+
+
 @dataclass(frozen=True, eq=False)
 class DestinationContext:
-    """What a household can know about each location today (arrays over locations)."""
+    """What a household can know about each location today (arrays over locations, except
+    ``route_cost_km``, whose columns are the ``candidates``)."""
 
-    route_cost_km: np.ndarray      # [from, to] safest-route cost, inf if unreachable
+    route_cost_km: np.ndarray      # [from, k] safest-route cost to candidates[k], inf if unreachable
     danger: np.ndarray             # [loc]
     front_distance_km: np.ndarray  # [loc]
     crowding: np.ndarray           # [loc] occupants / capacity (0 = empty, 1 = full)
     kind_preference: np.ndarray    # [loc] utility of the kind of place
     closed_crossing: np.ndarray    # [loc] bool: a crossing closed today
     eligible: np.ndarray           # [loc] bool: can be chosen at all today
+    candidates: np.ndarray | None = None   # [k] node of each column; None = every location
 
 
 def destination_utility(
@@ -89,21 +101,22 @@ def destination_utility(
     ctx: DestinationContext,
     b: BehaviourConfig,
 ) -> np.ndarray:
-    """Deterministic utility [household, location]; -inf where a place cannot be chosen."""
+    """Deterministic utility [household, candidate]; -inf where a place cannot be chosen."""
+    nodes = np.arange(len(ctx.eligible)) if ctx.candidates is None else ctx.candidates
     cost = ctx.route_cost_km[location]
     distance_weight = np.where(has_vehicle, b.vehicle_distance_factor, 1.0)[:, None] \
         * b.distance_weight_per_100km
     u = (
-        ctx.kind_preference[None, :]
+        ctx.kind_preference[nodes][None, :]
         - distance_weight * cost / 100.0
-        - b.safety_weight * (b.safety_risk_offset - risk_tolerance)[:, None] * ctx.danger[None, :]
+        - b.safety_weight * (b.safety_risk_offset - risk_tolerance)[:, None] * ctx.danger[nodes][None, :]
         + b.front_distance_weight_per_100km
-        * np.minimum(ctx.front_distance_km, b.front_distance_cap_km)[None, :] / 100.0
-        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding, b.crowding_cap)[None, :]
-        - b.closed_border_penalty * information[:, None] * ctx.closed_crossing[None, :]
+        * np.minimum(ctx.front_distance_km[nodes], b.front_distance_cap_km)[None, :] / 100.0
+        - b.crowding_weight * information[:, None] * np.minimum(ctx.crowding[nodes], b.crowding_cap)[None, :]
+        - b.closed_border_penalty * information[:, None] * ctx.closed_crossing[nodes][None, :]
     )
-    blocked = ~ctx.eligible[None, :] | ~np.isfinite(cost)
-    blocked |= np.arange(len(ctx.eligible))[None, :] == location[:, None]
+    blocked = ~ctx.eligible[nodes][None, :] | ~np.isfinite(cost)
+    blocked |= nodes[None, :] == location[:, None]
     return np.where(blocked, -np.inf, u)
 
 
@@ -116,7 +129,7 @@ def choose_destinations(
     b: BehaviourConfig,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Sample each household's destination from the multinomial logit; -1 if none.
+    """Sample each household's destination (a node index) from the multinomial logit; -1 if none.
 
     One uniform draw per household against the cumulative choice probabilities (inverse
     CDF), which is cheaper than one Gumbel draw per household and place.
@@ -133,4 +146,6 @@ def choose_destinations(
         r = rng.random(len(w)) * cdf[:, -1]
         pick = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
         out[sl] = np.where(ok, pick, -1)
+    if ctx.candidates is not None:
+        out = np.where(out >= 0, ctx.candidates[np.maximum(out, 0)], -1)
     return out

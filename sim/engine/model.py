@@ -54,7 +54,8 @@ class DisplacementModel(mesa.Model):
         self.border = build_border_timeline(scenario, geo)
         self.spawner = spawning.Spawner(scenario, geo) if scenario.spawning.mode != "off" else None
         self.households: Households = (self.spawner.initial_households(self.rng) if self.spawner
-                                       else synthesise(scenario, geo, self.rng))
+                                       else synthesise(scenario, geo, self.rng,
+                                                       held=self.conflict.government[0]))
         self.initial_people = self.households.people
         self.people_entered = 0
         # Camp and host capacities were estimated for the shipped population; a scenario with
@@ -81,6 +82,8 @@ class DisplacementModel(mesa.Model):
         self.space = Network(geo.graph(), random=self.random)
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
         self.kind_preference = self._kind_preference()
+        self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,
+                                                           self.host_capacity)
         self.day = -1
         self.routes: routing.Routes | None = None
         self.recorder = Recorder(self.households, geo, scenario.days)
@@ -118,7 +121,8 @@ class DisplacementModel(mesa.Model):
     def plan_routes(self) -> None:
         t, c = self.day, self.conflict
         self.routes = routing.plan_routes(self.geography, self.government, c.road_cut[t],
-                                          self.danger, self.config.movement.danger_route_penalty)
+                                          self.danger, self.config.movement.danger_route_penalty,
+                                          targets=self.candidates)
 
     def enter(self) -> np.ndarray:
         """Spawning mode: today's newcomers enter at the places in danger and set off."""
@@ -165,7 +169,7 @@ class DisplacementModel(mesa.Model):
         dest_now = hh.destination[in_transit]
         ok = dest_now >= 0
         ok[ok] = ctx.eligible[dest_now[ok]] & np.isfinite(
-            self.routes.cost_km[hh.location[in_transit][ok], dest_now[ok]])
+            self.routes.cost(hh.location[in_transit][ok], dest_now[ok]))
         lost = in_transit[~ok]
         movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
         if len(movers) == 0:
@@ -241,7 +245,8 @@ class DisplacementModel(mesa.Model):
         return behaviour.DestinationContext(
             route_cost_km=self.routes.cost_km, danger=self.danger,
             front_distance_km=c.front_distance_km[t], crowding=crowding,
-            kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible)
+            kind_preference=self.kind_preference, closed_crossing=closed, eligible=eligible,
+            candidates=self.candidates)
 
 
 def run_model(scenario: Scenario, seed: int | None = None, geography: Geography | None = None,

@@ -13,7 +13,8 @@ from sim.engine.households import Households, Status
 from sim.world.geography import Geography
 
 
-def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
+def people_by_location(scenario: Scenario, geo: Geography,
+                       held: np.ndarray | None = None) -> np.ndarray:
     """Residents at day 0 per location: shipped 2019 estimate rescaled to the scenario total.
 
     External areas (northern Aleppo, Aleppo city) are hosts, not agents, unless the scenario
@@ -21,9 +22,16 @@ def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
     named places hold no more than ``total_people`` (``PopulationConfig``) and, if people remain,
     some other place has a population to share them out by
     (:func:`sim.world.scenarios.check_places`).
+    Places under government control on day 0
+    (``held``: e.g. the 2019 gains in the Dec 2019 hindcast, with the communities around them)
+    start empty too: the model simulates the people of the opposition-held area, and their
+    weight is shared out over the other places (docs/model.md, Initialisation).
     """
     pop = scenario.population
     weights = np.where(geo.kind == "external", 0.0, geo.population_people)
+    if held is not None and (weights * ~held).sum() > 0:
+        # (if every populated place is held, nobody would be left to simulate: they stay)
+        weights = np.where(held, 0.0, weights)
     fixed = np.zeros(geo.n_locations, dtype=bool)
     people = np.zeros(geo.n_locations, dtype=np.int64)
     for name, n in pop.people_by_place.items():
@@ -43,9 +51,11 @@ def people_by_location(scenario: Scenario, geo: Geography) -> np.ndarray:
     return people
 
 
-def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Households:
-    """Draw households place by place so each place's people add up exactly."""
-    return draw_households(people_by_location(scenario, geo), scenario, geo, rng)
+def synthesise(scenario: Scenario, geo: Geography, rng: np.random.Generator,
+               held: np.ndarray | None = None) -> Households:
+    """Draw households place by place so each place's people add up exactly; ``held`` marks
+    places under government control on day 0 (they start empty, see people_by_location)."""
+    return draw_households(people_by_location(scenario, geo, held), scenario, geo, rng)
 
 
 def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,

@@ -84,7 +84,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
         here = loc[at_node] == dest[at_node]
         arrived[at_node[here]] = True
         need = at_node[~here]
-        hop = routes.next_hop[loc[need], dest[need]]
+        hop = routes.hop(loc[need], dest[need])
         stuck[need[hop < 0]] = True
         ask = need[hop >= 0]
         hop = hop[hop >= 0]

@@ -1,4 +1,11 @@
-"""The run as an xarray Dataset (units, CF/ACDD metadata, provenance) and its atomic write."""
+"""The run as an xarray Dataset (units, CF/ACDD metadata, provenance) and its atomic write.
+
+Besides the per-location series, the planning numbers are summed over the official
+sub-districts (dimension ``subdistrict``: OCHA P-codes, with English and Arabic names, as OCHA
+and the CCCM cluster report them). Each location carries its sub-district as
+``location_subdistrict`` (P-code; the name where a region has no P-codes) and
+``location_subdistrict_name``.
+"""
 
 from __future__ import annotations
 
@@ -82,17 +89,72 @@ def to_dataset(model) -> xr.Dataset:
         "lat": ("location", geo.lat, {"units": "degrees_north", "standard_name": "latitude"}),
         "lon": ("location", geo.lon, {"units": "degrees_east", "standard_name": "longitude"}),
         "kind": ("location", geo.kind.astype(object), {"long_name": "town, camp, crossing or external area"}),
-        "subdistrict": ("location", geo.subdistrict.astype(object), {"long_name": "sub-district (OCHA name)"}),
+        "location_subdistrict": ("location", geo.subdistrict_key.astype(object),
+                                 {"long_name": "sub-district of the location (OCHA P-code; the name where the region has none)"}),
+        "location_subdistrict_name": ("location", geo.subdistrict.astype(object),
+                                      {"long_name": "sub-district of the location (OCHA name)"}),
         "road": ("road", np.arange(geo.n_edges), {"long_name": "road index"}),
         "road_from": ("road", np.array(geo.names, dtype=object)[geo.edge_from], {"long_name": "road end A"}),
         "road_to": ("road", np.array(geo.names, dtype=object)[geo.edge_to], {"long_name": "road end B"}),
         "road_length_km": ("road", geo.edge_length_km, {"units": "km", "long_name": "road length"}),
         "origin": ("origin", np.array(rec.origins, dtype=object), {"long_name": "home sub-district"}),
+        "origin_pcode": ("origin", np.array([str(geo.subdistrict_key[np.argmax(geo.subdistrict == o)])
+                                             for o in rec.origins], dtype=object),
+                         {"long_name": "home sub-district (OCHA P-code; the name where the region has none)"}),
         "group": ("group", np.array(GROUPS, dtype=object), {"long_name": "age/sex group"}),
     }
-    ds = xr.Dataset(data_vars=data_vars, coords=coords)
+    sub_vars, sub_coords = _by_subdistrict(geo, data_vars, coords)
+    ds = xr.Dataset(data_vars={**data_vars, **sub_vars}, coords={**coords, **sub_coords})
     ds.attrs = _global_attrs(model, time, __version__)
     return ds
+
+
+SUBDISTRICT_VARS = {  # name over (time, subdistrict): (summed location variables, long name)
+    "people_present_by_subdistrict": (("residents_present", "displaced_present", "in_transit"),
+                                      "people at places of the sub-district (residents, displaced, in transit)"),
+    "displaced_present_by_subdistrict": (("displaced_present",),
+                                         "people displaced in this run sheltering in the sub-district (camp, host, open air, border)"),
+    "arrivals_by_subdistrict": (("arrivals",), "people reaching a destination in the sub-district"),
+    "new_idps_present_by_subdistrict": (("displaced_present", "in_transit"),
+                                        "new IDPs present: people displaced in this run and in the sub-district (sheltering, or in transit with the sub-district's place the last passed)"),
+    "camp_occupancy_by_subdistrict": (("camp_occupancy",), "people occupying camp places in the sub-district"),
+}
+
+
+def _by_subdistrict(geo, data_vars: dict, coords: dict) -> tuple[dict, dict]:
+    """The planning numbers summed over sub-districts (P-codes, else names), and the coords."""
+    key = geo.subdistrict_key
+    keys = list(dict.fromkeys(str(k) for k in key))
+    member = np.zeros((geo.n_locations, len(keys)))
+    member[np.arange(geo.n_locations), [keys.index(str(k)) for k in key]] = 1.0
+    table = geo.subdistricts
+    first = {k: int(np.argmax(key == k)) for k in keys}
+
+    def column(attr: str, fallback) -> np.ndarray:
+        if table is not None and all(k in table.pcode for k in keys):
+            return np.array([getattr(table, attr)[table.row(k)] for k in keys], dtype=object)
+        return np.array([fallback(first[k]) for k in keys], dtype=object)
+
+    out = {}
+    for name, (parts, long_name) in SUBDISTRICT_VARS.items():
+        total = sum(data_vars[p][1] for p in parts)
+        units = data_vars[parts[0]][2]["units"]
+        out[name] = _var(("time", "subdistrict"), total @ member, units, long_name)
+    out["camp_capacity_by_subdistrict"] = _var(("subdistrict",), data_vars["camp_capacity"][1] @ member,
+                                               PEOPLE, "camp capacity in the sub-district")
+    sub_coords = {
+        "subdistrict": ("subdistrict", np.array(keys, dtype=object),
+                        {"long_name": "sub-district (OCHA admin-3 P-code; the name where the region has none)"}),
+        "subdistrict_name": ("subdistrict", column("name", lambda i: str(geo.subdistrict[i])),
+                             {"long_name": "sub-district name (OCHA, English)"}),
+        "subdistrict_name_ar": ("subdistrict", column("name_ar", lambda i: ""),
+                                {"long_name": "sub-district name (OCHA, Arabic)"}),
+        "subdistrict_district": ("subdistrict", column("district", lambda i: str(geo.district[i])),
+                                 {"long_name": "district (OCHA admin-2)"}),
+        "subdistrict_governorate": ("subdistrict", column("governorate", lambda i: str(geo.governorate[i])),
+                                    {"long_name": "governorate (OCHA admin-1)"}),
+    }
+    return out, sub_coords
 
 
 def _global_attrs(model, time, version: str) -> dict:
@@ -117,6 +179,8 @@ def _global_attrs(model, time, version: str) -> dict:
         "references": "docs/model.md (ODD description); "
                       + ("sim/data/idlib/sources.md" if str(geo.region) == "idlib"
                          else f"{geo.data_dir}/sources.md"),
+        "geography_attribution": ("Boundaries and community locations: OCHA COD-AB / COD-PP (CC BY 3.0 IGO) "
+                                  "where the region uses them; see the region's sources.md"),
         "time_coverage_start": str(time[0].date()),
         "time_coverage_end": str(time[-1].date()),
         "time_coverage_resolution": "P1D",

@@ -7,8 +7,9 @@ Format (as ``scenarios/observed/observed_2019_offensive.csv``)::
 ``measure`` is one of ``people_displaced`` (people who left home in the window, each once),
 ``displacements`` (movements: a person moving twice counts twice), ``arrivals`` (people
 arriving into the area) and ``in_sites`` (of the people displaced in the window, those in
-camps or reception centres at its end). ``area`` is ``all``, a sub-district, a district or a
-named group of places of the geography (``sim/data/<region>/groups.csv``).
+camps or reception centres at its end). ``area`` is ``all``, a sub-district (OCHA P-code such
+as ``SY070301`` or name such as ``Dana``), a district or a named group of places of the
+geography (``sim/data/<region>/groups.csv``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class ObservedRow:
 
 def known_areas(geo) -> list[str]:
     return ["all", *sorted({str(s) for s in geo.subdistrict if s}),
+            *sorted({str(p) for p in geo.subdistrict_pcode if p}),
             *sorted({str(d) for d in geo.district if d}), *sorted(geo.groups)]
 
 
@@ -79,8 +81,8 @@ def load_observed(path: str | Path, geo) -> list[ObservedRow]:
         area = r["area"].strip()
         if area not in areas:
             hint = difflib.get_close_matches(area, areas, n=2, cutoff=0.5)
-            raise InputError(f"area {area!r} is not in the geography; use 'all', a sub-district, "
-                             "a district or a group" + (f" (did you mean {hint}?)" if hint else ""),
+            raise InputError(f"area {area!r} is not in the geography; use 'all', a sub-district "
+                             "(P-code or name), a district or a group" + (f" (did you mean {hint}?)" if hint else ""),
                              where=at, field="area")
         try:
             value = float(r["value"])

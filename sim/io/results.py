@@ -32,7 +32,7 @@ REQUIRED_VARS = (
     "road_flow", "cumulative_displaced", "crossed_border", "displaced_by_group",
     "displaced_by_origin",
 )
-REQUIRED_COORDS = ("time", "location", "lat", "lon", "kind", "subdistrict", "road_from",
+REQUIRED_COORDS = ("time", "location", "lat", "lon", "kind", "location_subdistrict_name", "road_from",
                    "road_to", "origin", "group")
 
 # --------------------------------------------------------------------------- loading

@@ -238,6 +238,8 @@ CAPTIONS = {
     "displacement": "Displacement over time",
     "flow_map": "Flow map: roads used over the whole run, places and front at the end",
     "flow_map_panels": "The displacement wave (days 7, 30, 90)",
+    "subdistrict_map": "New IDPs present by sub-district at the end of the run (OCHA boundaries)",
+    "subdistrict_map_panels": "New IDPs present by sub-district over time",
     "arrivals": "Arrivals per day at the top destinations",
     "camps": "Camps against capacity",
     "od_matrix": "Origin -> destination at the end of the run",

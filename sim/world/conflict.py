@@ -2,14 +2,18 @@
 
 An axis of advance moves a front tip from a start point through waypoints at a steady
 speed (km/day). Places within ``width_km`` of the ground the tip has covered change control.
+A dated control change applies to its place and, with ``radius_km``, to the places around it.
 Danger at a place is ``intensity(day) * exp(-distance_to_active_front / danger_decay_km)``:
 shelling and air strikes concentrate within ~10-20 km of the contact line (the Carter Center
 weekly summaries in sim/data/idlib/sources.md report events clustered along the front), plus
 explicit strikes on places away from it. The active front is the ground the tip covered in the
 last ``front_memory_days`` and places whose control changed in that window.
 
-Everything is precomputed once for the whole run: a few hundred places x days is tiny, and the
-daily step then only reads a row.
+Everything is precomputed once for the whole run, for every place (towns, camps and each of
+the ~600 communities of the fine region): an axis reaching a village captures that village,
+and the line of contact and the danger are measured at every community. Distances go through
+a k-d tree (SciPy), so the work grows with places + front points, never with their product;
+the daily step then only reads a row.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from sim.config.scenario import Scenario
 from sim.world.geography import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR, Geography
@@ -94,9 +99,7 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
         path, s = _axis_path(geo, axis)
         stop = min(axis.stop_day if axis.stop_day is not None else n_days, ceasefire)
         progress = _axis_progress_km(axis, days, stop, float(s[-1]))
-        # Capture: the first sample along the path that comes within width_km of a place.
-        d = np.hypot(loc_xy[:, None, 0] - path[None, :, 0], loc_xy[:, None, 1] - path[None, :, 1])
-        reach = np.where(d <= axis.width_km, s[None, :], np.inf).min(axis=1)
+        reach = _first_reach_km(loc_xy, path, s, axis.width_km)
         captured = (progress[:, None] >= reach[None, :]) & np.isfinite(reach)[None, :]
         captured &= (days >= axis.start_day)[:, None]
         government |= captured
@@ -110,7 +113,10 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
 
     for cc in sorted(c.control_changes, key=lambda cc: cc.day):
         if cc.day < n_days:
-            government[cc.day:, geo.index(cc.place)] = cc.to_side == "government"
+            i = geo.index(cc.place)
+            around = np.hypot(*(loc_xy - loc_xy[i]).T) <= cc.radius_km
+            around[i] = True
+            government[cc.day:, around] = cc.to_side == "government"
 
     changed = np.zeros_like(government)
     changed[1:] = government[1:] != government[:-1]
@@ -153,9 +159,19 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
                             intensity=intensity, tip_lat=tip_lat, tip_lon=tip_lon)
 
 
+def _first_reach_km(loc_xy: np.ndarray, path: np.ndarray, s: np.ndarray, width_km: float) -> np.ndarray:
+    """Capture: distance along the path of its first sample within ``width_km`` of each place
+    (inf if the path never comes that close). No [place x sample] matrix is built."""
+    reach = np.full(len(loc_xy), np.inf)
+    for i, near in enumerate(cKDTree(path).query_ball_point(loc_xy, r=width_km)):
+        if near:
+            reach[i] = s[min(near)]         # samples are in path order, s increasing
+    return reach
+
+
 def _min_distance(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    d = np.hypot(points[:, None, 0] - targets[None, :, 0], points[:, None, 1] - targets[None, :, 1])
-    return d.min(axis=1)
+    """Distance from each point to its nearest target (k-d tree over the targets)."""
+    return cKDTree(targets).query(points, k=1)[0]
 
 
 def _edge_samples(geo: Geography) -> np.ndarray:

@@ -3,8 +3,15 @@
 A region is a folder of CSV files (``sim/data/<region>/`` or any folder path):
 ``locations.csv`` (nodes), ``roads.csv`` (undirected links), ``groups.csv`` (named sets of
 places), ``front_points.csv`` (reference points for offensive axes outside the area) and
-``outlines.geojson`` (map outlines, plots only). Every row carries its source; see
-``sim/data/idlib/sources.md``. Loading checks the files once and fails with one line.
+``outlines.geojson`` (map outlines, plots only), and optionally ``subdistricts.csv`` and
+``subdistricts.geojson`` (OCHA sub-districts with P-codes: :mod:`sim.world.subdistricts`).
+Every row carries its source; see ``sim/data/idlib/sources.md``. Loading checks the files once
+and fails with one line.
+
+Kinds of place: ``town`` (named towns), ``village`` (the other communities of the fine
+region: origins, not destinations unless the data give them capacity), ``camp`` (camp
+clusters), ``crossing`` (border crossings) and ``external`` (areas outside the simulated
+population: hosts and destinations only).
 
 Nothing here is particular to Idlib: a region's sides and named areas are its data. Control
 at day 0 is the ``control`` column (``control_2019`` in the shipped Idlib data; ``none`` when
@@ -27,8 +34,15 @@ import numpy as np
 
 from sim.data import DATA_ROOT  # noqa: E402  (re-exported)
 from sim.errors import InputError
+from sim.world.subdistricts import (
+    Subdistricts,
+    check_inside,
+    check_pcodes,
+    read_polygons,
+    read_subdistricts,
+)
 
-KINDS = ("town", "camp", "crossing", "external")
+KINDS = ("town", "village", "camp", "crossing", "external")
 CONTROL = ("opposition", "turkish_backed", "government", "none")
 """Control of a place at day 0; only ``government`` (the advancing side) changes behaviour."""
 CONTROL_COLUMNS = ("control", "control_2019")
@@ -71,6 +85,10 @@ class Geography:
     front_point_names: list[str] = field(default_factory=list)
     front_point_lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
     front_point_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    subdistrict_pcode: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    """OCHA P-code of each place's sub-district ("" where the region gives none)."""
+    subdistricts: Subdistricts | None = None
+    """The region's P-code table (names in English and Arabic), if it ships one."""
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -155,6 +173,12 @@ class Geography:
         return g
 
     @cached_property
+    def subdistrict_key(self) -> np.ndarray:
+        """The sub-district each place reports under: its P-code, else its sub-district name."""
+        pc = self.subdistrict_pcode if len(self.subdistrict_pcode) else np.full(self.n_locations, "")
+        return np.array([p or str(s) for p, s in zip(pc, self.subdistrict)], dtype=object)
+
+    @cached_property
     def subdistrict_names(self) -> list[str]:
         """Origins for reporting: sub-districts of places that hold residents at day 0."""
         seen: dict[str, None] = {}
@@ -233,6 +257,7 @@ def load_geography(region: str | Path = "idlib") -> Geography:
         edge_road=[r["road"] for r in road_rows], edge_class=[r["road_class"] for r in road_rows],
         groups=_read_groups(data_dir / "groups.csv", index),
         **_read_front_points(data_dir / "front_points.csv"),
+        **_read_pcodes(data_dir, loc_rows, names, where_l),
     )
     _check_connected(geo, where_r)
     return geo
@@ -244,6 +269,22 @@ def _control_column(rows: list[dict[str, str]], where: str) -> str:
         raise InputError(f"missing column control (or control_2019); add it with one of {CONTROL}",
                          where=where)
     return present[0]
+
+
+def _read_pcodes(data_dir: Path, loc_rows, names: list[str], where: str) -> dict:
+    """P-codes of the places, checked against the region's table and polygons if it has them."""
+    pcodes = np.array([(r.get("pcode") or "").strip() for r in loc_rows], dtype=object)
+    table = read_subdistricts(data_dir / "subdistricts.csv")
+    if table is None:
+        return {"subdistrict_pcode": pcodes}
+    check_pcodes(names, pcodes, table, where)
+    polygons = read_polygons(data_dir / "subdistricts.geojson")
+    if polygons:
+        check_inside(names, np.array([r["kind"] for r in loc_rows]),
+                     _numbers(loc_rows, "lat", where, minimum=-90, maximum=90),
+                     _numbers(loc_rows, "lon", where, minimum=-180, maximum=180),
+                     pcodes, polygons, table, where)
+    return {"subdistrict_pcode": pcodes, "subdistricts": table}
 
 
 def _numbers(rows, col, where, minimum=0.0, maximum=None, default=None) -> np.ndarray:

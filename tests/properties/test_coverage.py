@@ -54,4 +54,4 @@ def test_the_random_worlds_reach(happens, tmp_path_factory):
         return happens(ds, scenario)
 
     # Generation only (no shrinking): this asks whether such a world comes up, not for the smallest.
-    find(worlds(), reached, settings=settings(max_examples=60, phases=[Phase.generate], **SETTINGS))
+    find(worlds(), reached, settings=settings(max_examples=150, phases=[Phase.generate], **SETTINGS))

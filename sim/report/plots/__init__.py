@@ -26,9 +26,15 @@ from sim.report.plots.flow_map import (
     resolve_panel_days,
 )
 from sim.report.plots.od_matrix import draw_od_matrix, plot_od_matrix
+from sim.report.plots.subdistrict_map import (
+    draw_subdistrict_map,
+    draw_subdistrict_map_panels,
+    plot_subdistrict_map,
+    plot_subdistrict_map_panels,
+)
 
-FIGURES = ("displacement", "flow_map", "flow_map_panels", "arrivals", "camps", "od_matrix",
-           "border_open")
+FIGURES = ("displacement", "flow_map", "flow_map_panels", "subdistrict_map",
+           "subdistrict_map_panels", "arrivals", "camps", "od_matrix", "border_open")
 """File stems of the figures :func:`plot_all` writes, in reading order."""
 
 
@@ -40,6 +46,8 @@ def draw_all(data, *, window: tuple[int, int] | None = None,
     yield "displacement", *draw_displacement(runs, dpi=dpi)
     yield "flow_map", *draw_flow_map(runs, window, dpi=dpi)
     yield "flow_map_panels", *draw_flow_map_panels(runs, panel_days, dpi=dpi)
+    yield "subdistrict_map", *draw_subdistrict_map(runs, -1 if window is None else window[1], dpi=dpi)
+    yield "subdistrict_map_panels", *draw_subdistrict_map_panels(runs, panel_days, dpi=dpi)
     yield "arrivals", *draw_arrivals(runs, dpi=dpi)
     yield "camps", *draw_camps(runs, dpi=dpi)
     yield "od_matrix", *draw_od_matrix(runs, -1 if window is None else window[1], dpi=dpi)
@@ -59,5 +67,6 @@ def plot_all(data, out_dir: str | Path, *, window: tuple[int, int] | None = None
 
 __all__ = ["FIGURES", "draw_all", "plot_all", "plot_displacement", "plot_flow_map",
            "plot_flow_map_panels", "plot_arrivals", "plot_camps", "plot_od_matrix",
-           "plot_border_open", "draw_displacement", "draw_flow_map", "draw_flow_map_panels",
+           "plot_border_open", "plot_subdistrict_map", "plot_subdistrict_map_panels",
+           "draw_subdistrict_map", "draw_subdistrict_map_panels", "draw_displacement", "draw_flow_map", "draw_flow_map_panels",
            "draw_arrivals", "draw_camps", "draw_od_matrix", "draw_border_open"]

@@ -203,7 +203,7 @@ def _label_places(ax, runs: Runs, px, py, present, off_map, n_labels: int, skip)
     for i in order:
         if placed >= n_labels:
             break
-        if skip[i] or (present[i] <= 0 and kind[i] != "crossing"):
+        if skip[i] or kind[i] == "village" or (present[i] <= 0 and kind[i] != "crossing"):
             continue
         name = _short(runs.locations[i])
         if off_map[i]:

@@ -30,9 +30,10 @@ ARROW_COLOR = "#0b3d66"
 
 
 def load_outlines(region: str) -> list[dict]:
-    """Map outlines for the region: the shipped Idlib file, or ``outlines.geojson`` in a folder."""
-    if region in ("", "idlib"):
-        text = resources.files("sim.data.idlib").joinpath("outlines.geojson").read_text("utf-8")
+    """Map outlines for the region: a shipped region's file (``idlib``, ``idlib_coarse``), or
+    ``outlines.geojson`` in a folder."""
+    if region in ("", "idlib") or (region.isidentifier() and resources.files("sim.data").joinpath(region).is_dir()):
+        text = resources.files(f"sim.data.{region or 'idlib'}").joinpath("outlines.geojson").read_text("utf-8")
     else:
         path = Path(region) / "outlines.geojson"
         if not path.is_file():

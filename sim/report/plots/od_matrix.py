@@ -1,7 +1,7 @@
 """Origin -> destination: displaced people by home sub-district and where they are on a date.
 
 Rows are home sub-districts (the ``origin`` dimension); columns are where people are,
-grouped by the ``subdistrict`` coordinate of their current location, except that areas
+grouped by the ``location_subdistrict_name`` coordinate of their current location, except that areas
 outside Idleb governorate (``kind == "external"``) keep their own names. People in transit
 count at the last place they passed; people waiting at a crossing count in the crossing's
 sub-district. With an ensemble each cell is the median over runs of that cell. The matrix is

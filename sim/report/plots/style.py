@@ -82,7 +82,8 @@ def new_figure(size: tuple[float, float], runs: Runs, what: str, *, is_map: bool
     w, h = size
     lines = [provenance_line(runs)]
     if is_map:
-        lines.append(DISCLAIMER + (" Outlines: OCHA COD-AB (CC BY-IGO) and Natural Earth;"
+        lines.append(DISCLAIMER + (" Boundaries and community locations: OCHA COD-AB / COD-PP "
+                                   "(CC BY 3.0 IGO); outlines also Natural Earth;"
                                    if outlines else "")
                      + f" camp locations rounded to {COARSE_DEG:g} degrees.")
     fine = 6.3                                            # points, the small print
