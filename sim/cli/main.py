@@ -129,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=_non_negative_int, default=None,
                    help="root seed of the ensemble (default: the scenario's)")
     m.add_argument("--dpi", type=_positive_int, default=200, help="PNG resolution (default 200)")
-    m.add_argument("--out", default="results", help="output folder (default: results)")
+    m.add_argument("--out", default=None, help="output folder (default: results; for a results "
+                   "file or folder: next to it); the memo goes to <out>/<scenario>/memo, or "
+                   "<out>/memo for a results file")
     m.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -242,7 +244,7 @@ def _cmd_memo(args) -> int:
     src = Path(args.scenario)
     if src.suffix == ".nc" or src.is_dir():
         ds = load_results(src)
-        memo_dir = (src if src.is_dir() else src.with_suffix("")) / "memo"
+        memo_dir = (Path(args.out) if args.out else src if src.is_dir() else src.with_suffix("")) / "memo"
     else:
         ds, memo_dir = _memo_ensemble(args, src)
     _check_folder(memo_dir.parent, "--out")
@@ -260,7 +262,7 @@ def _memo_ensemble(args, scenario: Path):
     from sim.world.scenarios import load_scenario
 
     sc = load_scenario(scenario)
-    out = Path(args.out)
+    out = Path(args.out or "results")
     _check_folder(out, "--out")
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("run {task.completed}/{task.total}"), TimeElapsedColumn(),

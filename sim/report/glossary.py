@@ -4,7 +4,7 @@ A planner reads "in transit" or "arrivals" in a table and finds here what the mo
 under it (docs/model.md, section 8 has the variables). Each term is matched to a table label
 by its head, the words before any parenthesis ("new displacement (new IDPs)" covers "peak
 daily rate of new displacement"); :func:`entry_for` finds it, and the tests check that every
-label of every memo table has one.
+label of every memo table has one. A memo prints the entries it uses (:func:`used_in`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ GLOSSARY: dict[str, str] = {
                          "model conserves people; any other value is shown, not hidden.",
     "women and children": "children (under 18) and women aged 18-59 among the displaced still "
                           "in the area.",
-    "capacity": "effective places after the scenario's scales (camp places include the sites "
-                "opened in the emergency, as the capacity note says); camp places plus host "
-                "places at a destination.",
+    "camp places": "the people a camp cluster can take: effective places after the "
+                   "scenario's scale, which includes the sites opened in the emergency (the "
+                   "capacity note says by how much).",
+    "host places": "the extra people host communities at a place can take in (after the "
+                   "scenario's host scale).",
+    "capacity": "camp places plus host places at a destination.",
     "capacity exceeded": f"the first date camp + host occupancy at a destination reaches "
                          f"{FULL_SHARE:.0%} of its camp + host places.",
     "full": f"a camp cluster at {FULL_SHARE:.0%} or more of its capacity.",
@@ -87,6 +90,8 @@ def entry_for(label: str) -> str | None:
     return max(found, key=lambda t: len(head(t))) if found else None
 
 
-def lines() -> list[str]:
-    """The glossary as "term: definition" lines."""
-    return [f"{term}: {definition}" for term, definition in GLOSSARY.items()]
+def used_in(text: str) -> dict[str, str]:
+    """The entries whose term (its head) occurs in ``text``, in glossary order: a memo lists
+    the terms it uses and no others."""
+    low = text.lower()
+    return {term: definition for term, definition in GLOSSARY.items() if head(term) in low}

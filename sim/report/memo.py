@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -155,7 +156,7 @@ class Memo:
         return header, rows
 
     def where_note(self) -> str:
-        return ("Everyone displaced in this run, by where they are on the date; the rows add up "
+        return ("Everyone displaced in this run, by where they are at each checkpoint; the rows add up "
                 "to the total" + (" in every run (each row here is its own median over runs, and "
                                   "medians need not add up)" if self.runs.is_ensemble else "")
                 + ". The terms are defined in the glossary at the end.")
@@ -176,6 +177,25 @@ class Memo:
 
     # ----------------------------------------------------------------- Markdown
     def markdown(self, figures: list[tuple[str, str]]) -> str:
+        lines = self._md_body()
+        lines += ["", "## Glossary", ""] + [f"- **{term}**: {text}"
+                                            for term, text in self.glossary.items()]
+        lines += ["", "## Figures", ""]
+        for name, caption in figures:
+            lines += [f"### {caption}", "", f"![{caption}]({name}.png)", ""]
+        lines += ["## Files", "",
+                  "Every number above is in a CSV next to this file (`key_figures.csv`, "
+                  "`where_people_are.csv`, `destinations.csv`, `needs.csv`, and "
+                  "`figure_<name>_<table>.csv` for the numbers drawn in each figure).",
+                  "", style.DISCLAIMER, ""]
+        return "\n".join(lines)
+
+    @cached_property
+    def glossary(self) -> dict[str, str]:
+        """The glossary entries of the terms this memo uses (P50 only for an ensemble, ...)."""
+        return glossary.used_in("\n".join(self._md_body()))
+
+    def _md_body(self) -> list[str]:
         runs = self.runs
         lines = [f"# Planning memo: {runs.title}", "",
                  f"Scenario `{runs.scenario_name}` | {runs.runs_phrase()} | "
@@ -199,17 +219,7 @@ class Memo:
                   "Override any of them with `--needs FILE` (keys as in "
                   "`sim/data/sphere_defaults.yaml`).", ""]
         lines += [f"- {line}" for line in self.standards()]
-        lines += ["", "## Glossary", ""] + [f"- **{term}**: {text}"
-                                            for term, text in glossary.GLOSSARY.items()]
-        lines += ["", "## Figures", ""]
-        for name, caption in figures:
-            lines += [f"### {caption}", "", f"![{caption}]({name}.png)", ""]
-        lines += ["## Files", "",
-                  "Every number above is in a CSV next to this file (`key_figures.csv`, "
-                  "`where_people_are.csv`, `destinations.csv`, `needs.csv`, and "
-                  "`figure_<name>_<table>.csv` for the numbers drawn in each figure).",
-                  "", style.DISCLAIMER, ""]
-        return "\n".join(lines)
+        return lines
 
     # ----------------------------------------------------------------- PDF pages
     def document(self) -> Document:
@@ -245,7 +255,7 @@ class Memo:
         doc.heading("Needs: standards and sources", 2)
         doc.bullets(self.standards(), size=7.6)
         doc.heading("Glossary", 2)
-        doc.bullets(glossary.lines(), size=7.6)
+        doc.bullets([f"{term}: {text}" for term, text in self.glossary.items()], size=7.6)
         return doc
 
 
