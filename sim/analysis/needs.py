@@ -79,9 +79,10 @@ def needs_per_run(runs: Runs, cfg: NeedsConfig, day_index: int) -> dict[str, Nee
     hh = runs.household_size
     p = {name: ind.people_in(runs, getattr(cfg, name).applies_to, day).per_run for name in CLUSTERS}
 
-    def need(cluster: str, values, unit: str, standard: str) -> Need:
+    def need(cluster: str, values, unit: str, standard: str, reference: str | None = None) -> Need:
         c = getattr(cfg, cluster)
-        return Need(np.asarray(values, float), unit, standard, c.reference, basis_name(c.applies_to))
+        return Need(np.asarray(values, float), unit, standard,
+                    c.reference if reference is None else reference, basis_name(c.applies_to))
 
     water_m3 = p["water"] * w.litres_per_person_per_day / 1000
     shelter_m2 = p["shelter"] * m2
@@ -91,7 +92,7 @@ def needs_per_run(runs: Runs, cfg: NeedsConfig, day_index: int) -> dict[str, Nee
     out |= {
         "water": need("water", water_m3, "m3/day", f"{w.litres_per_person_per_day:g} L/person/day"),
         "water-truck loads": need("water", _count(water_m3 / w.truck_m3), "loads/day",
-                                  f"{w.truck_m3:g} m3 per truck"),
+                                  f"{w.truck_m3:g} m3 per truck", "planning assumption"),
         "water points (taps)": need("water_points",
                                     _count(p["water_points"] / cfg.water_points.people_per_water_point),
                                     "count", f"1 per {cfg.water_points.people_per_water_point:g} people"),
@@ -100,7 +101,8 @@ def needs_per_run(runs: Runs, cfg: NeedsConfig, day_index: int) -> dict[str, Nee
         "food rations": need("food", p["food"], "rations/day", "1 ration/person/day"),
         "covered shelter": need("shelter", shelter_m2, "m2", f"{m2:g} m2/person"),
         "family tents": need("shelter", _count(shelter_m2 / sh.family_tent_m2), "count",
-                             f"{sh.family_tent_m2:g} m2 per tent ({sh.family_tent_m2 / m2:.1f} people)"),
+                             f"{sh.family_tent_m2:g} m2 per tent ({sh.family_tent_m2 / m2:.1f} people)",
+                             "UNHCR family tent"),
         "camp land": need("settlement", p["settlement"] * cfg.settlement.camp_land_m2_per_person / 1e4,
                           "hectares", f"{cfg.settlement.camp_land_m2_per_person:g} m2/person"),
         "latrines": need("sanitation", _count(p["sanitation"] / per_latrine), "count",

@@ -118,7 +118,7 @@ def draw_displacement(data, *, dpi: int = style.DPI):
                         fontsize=7.5, family="monospace")
         placer.legend(ax_day, ("lower right", "lower left", "upper right", "upper left",
                                "lower center", "upper center", "center"))
-        placer.text(ax_day, f"peak {style.people(p_val)}/day on {runs.date(p_day)} (dot)",
+        placer.text(ax_day, f"peak {style.people(p_val)}/day on {runs.date(p_day)} (black dot)",
                     avoid=placer.boxes(ax_day), fontsize=7.5)
     series = pd.DataFrame({"date": [runs.date(i) for i in range(runs.days)]})
     for key in ("cumulative", "daily_new", "daily_arrivals"):
