@@ -14,17 +14,21 @@ import pytest
 import xarray as xr
 from conftest import TINY, make_scenario
 from rich.console import Console
+from test_baselines import SCENARIOS, SEED, reduced
 
+import sim
 from sim.analysis import indicators as ind
 from sim.analysis.destinations import (
     arrivals_by_destination,
     camps_against_capacity,
     capacity_by_destination,
+    capacity_note,
     destination_groups,
     od_matrix,
 )
 from sim.analysis.needs import needs_table
 from sim.analysis.summary import summarise
+from sim.config.scenario import CapacityConfig
 from sim.engine.model import run_model
 from sim.io.dataset import to_dataset
 from sim.io.results import Runs
@@ -210,6 +214,46 @@ def test_people_in_each_place_and_together(run):
     assert ind.crossed_into_turkey(run, 2).p50 == 0
 
 
+def test_whereabouts_account_for_everyone_and_show_the_remainder(run):
+    rows = ind.whereabouts(run, run.days - 1)
+    assert [k for k, _ in ind.WHEREABOUTS] == list(rows)
+    got = {k: v.p50 for k, v in rows.items()}
+    assert got == {"returned": 0, "camp": 10, "host": 3, "open": 2, "border": 2, "transit": 1,
+                   "crossed": 1, "unaccounted": -1}     # 19 placed, 18 displaced: shown, not hidden
+    fixed = Runs(one_run(cumulative_displaced=[0, 5, 15, 18, 19]))
+    series = ind.whereabouts_series(fixed)
+    assert series["unaccounted"][0, -1] == 0
+    assert np.array_equal(sum(series.values()), ind.cumulative_displaced(fixed))   # every day
+
+
+def test_returned_home_is_read_when_the_results_have_it():
+    ds = one_run(cumulative_displaced=[0, 5, 15, 18, 22])
+    assert ind.whereabouts(Runs(ds), 4)["unaccounted"].p50 == 3
+    per_place = ds.assign(returned_home=(("time", "location"), at(Town=[0, 0, 0, 1, 3])))
+    rows = ind.whereabouts(Runs(per_place), 4)
+    assert (rows["returned"].p50, rows["unaccounted"].p50) == (3, 0)
+    total = ds.assign(returned_home=("time", [0, 0, 0, 1, 3]))
+    assert ind.whereabouts(Runs(total), 4)["returned"].p50 == 3
+
+
+def test_whereabouts_add_up_in_every_run_of_an_ensemble(three):
+    series = ind.whereabouts_series(three)
+    assert np.array_equal(sum(series.values()), ind.cumulative_displaced(three))
+    assert list(series["unaccounted"][:, -1]) == [-1, 17, 35]   # 19 placed in each run
+
+
+def test_initial_people_of_a_run_an_ensemble_file_and_an_old_file(three):
+    assert ind.initial_people(Runs(one_run())).p50 == 40
+    combined = three.ds.copy()
+    combined.attrs = {k: v for k, v in combined.attrs.items() if k != "initial_people"}
+    combined = combined.assign_coords(initial_people=("run", [40, 40, 46]))
+    people = ind.initial_people(Runs(combined))
+    assert (people.p50, people.p10 < people.p90) == (40, True)
+    old = one_run().assign(people_total=("time", [33.0] * 5))
+    del old.attrs["initial_people"]
+    assert ind.initial_people(Runs(old)).p50 == 33
+
+
 def test_border_and_open_series(run):
     s = ind.border_open_series(run)
     assert list(s["waiting_at_border"][0]) == [0, 0, 0, 1, 2]
@@ -276,6 +320,28 @@ def test_capacity_by_destination_counts_camp_and_host_places(run):
     assert t.loc["Camp", "in_open_at_end_p50"] == 1
 
 
+def scenario_with(**capacity) -> xr.Dataset:
+    ds = one_run()
+    ds.attrs["scenario_json"] = json.dumps({"name": "hand-made", "capacity": capacity})
+    return ds
+
+
+def test_capacity_note_states_the_scale_behind_the_capacities():
+    calibrated = scenario_with(camp_capacity_scale=CapacityConfig().camp_capacity_scale)
+    note = capacity_note(Runs(calibrated))
+    assert f"x{CapacityConfig().camp_capacity_scale:g} for sites opened in the emergency " \
+           "(calibrated" in note
+    assert "host capacities as estimated (x1)" in note
+    assert "x1, no new sites" in capacity_note(Runs(scenario_with(camp_capacity_scale=1.0)))
+    own = capacity_note(Runs(scenario_with(camp_capacity_scale=2.0, host_capacity_scale=0.5,
+                                           camp_capacity_people={"Camp": 5})))
+    assert "x2 for sites opened in the emergency (the scenario's setting)" in own
+    assert "host capacities x0.5" in own and "set directly by the scenario: Camp" in own
+    sweep = ensemble(one_run(1), one_run(2)).assign_coords(
+        param_capacity__camp_capacity_scale=("run", [0.5, 2.0]))
+    assert "x0.5 to x2 the estimated places, varying by run" in capacity_note(Runs(sweep))
+
+
 def test_od_matrix_groups_places_by_subdistrict(run):
     assert destination_groups(run) == ["South", "North", "North", "North", "Outside"]
     m = od_matrix(run)
@@ -340,7 +406,7 @@ def console_text(data) -> str:
 
 
 def console_value(text: str, label: str) -> str:
-    match = re.search(re.escape(label) + r"\s*[│|]\s*([-\d,%]+)", text)
+    match = re.search(r"[│|]\s*" + re.escape(label) + r"\s*[│|]\s*([-\d,%]+)", text)
     assert match, f"{label!r} not in the console summary:\n{text}"
     return match.group(1)
 
@@ -378,14 +444,14 @@ def test_console_memo_csv_and_figure_tables_show_the_same_numbers(tiny_runs, mem
     assert peak.loc["peak daily new displacement (people/day)", "p50"] == rate
     assert peak.loc["peak day (day index)", "date_p50"] == s.peak_date
     assert console_value(text, f"peak daily new displacement ({s.peak_date})") == f"{rate:,.0f}"
-    for place, label, value in (("camps", "displaced at the end: in camps", s.in_camps),
-                                 ("host communities", "with host families / rented", s.in_host),
-                                 ("open air", "in the open (no capacity left)", s.in_open),
-                                 ("waiting at the border", "  waiting at the border",
-                                  s.waiting_at_border),
-                                 ("crossed into Turkey", "crossed into Turkey", s.crossed_border)):
-        assert where[place] == value
+    for _, label in ind.WHEREABOUTS:
+        value = s.whereabouts[label]
+        assert where[label] == value
         assert console_value(text, label) == f"{value:,.0f}"
+    assert where["in camps"] == s.in_camps and where["in the open air"] == s.in_open
+    assert where["waiting at the border"] == s.waiting_at_border
+    assert where["crossed into Turkey"] == s.crossed_border
+    assert where["on the roads (in transit)"] == s.in_transit
     assert border.loc["waiting_at_border", "end_p50"] == s.waiting_at_border
     assert border.loc["in_open", "end_p50"] == s.in_open
     assert border.loc["crossed_border", "end_p50"] == key["crossed into Turkey (end)"] == \
@@ -395,7 +461,8 @@ def test_console_memo_csv_and_figure_tables_show_the_same_numbers(tiny_runs, mem
     assert key["women and children among the displaced (end)"] == \
         pytest.approx(s.women_and_children_share, rel=1e-9)
     assert console_value(text, "women and children among the displaced") == f"{s.women_and_children_share:.0%}"
-    assert needs["people counted for water"] == s.displaced_now   # water: every displaced person
+    assert needs["people counted: all displaced in the area"] == s.displaced_now   # water: everyone
+    assert s.capacity_note and s.capacity_note in " ".join(text.split())
     assert s.arrivals_by_destination
     for name, value in s.arrivals_by_destination:
         assert arrivals[name] == destinations[name] == value
@@ -412,8 +479,34 @@ def test_console_memo_csv_and_figure_tables_show_the_same_numbers(tiny_runs, mem
     assert ("single run, no uncertainty band" in text) == (members == 1)
 
 
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_where_everyone_is_adds_up_for_every_shipped_scenario(path):
+    """At reduced scale: on every day, returned + camps + host + open + border + roads + crossed
+    is everyone displaced, nobody left over (the memo, CSV and console show these rows)."""
+    ds = sim.run(reduced(path), seed=SEED)
+    runs = Runs(ds)
+    series = ind.whereabouts_series(runs)
+    assert np.array_equal(sum(series.values()), ind.cumulative_displaced(runs))
+    assert not series["unaccounted"].any()
+    s = summarise(ds)
+    assert sum(s.whereabouts.values()) == s.total_displaced
+    if s.total_displaced:
+        assert s.whereabouts["on the roads (in transit)"] == s.in_transit
+
+
+def test_where_everyone_is_adds_up_in_each_run_of_an_ensemble(tiny_runs):
+    runs = Runs(ensemble(*tiny_runs))
+    series = ind.whereabouts_series(runs)
+    assert np.array_equal(sum(series.values()), ind.cumulative_displaced(runs))
+    assert not series["unaccounted"].any()
+    assert len(set(ind.cumulative_displaced(runs)[:, -1])) > 1          # the runs differ
+
+
 def test_the_needs_count_the_people_where_the_memo_says_they_are(three):
     table = needs_table(three).query("checkpoint == 'end of run'").set_index("need")
-    assert table.loc["people counted for water", "p50"] == ind.displaced_in_area(three, -1).p50
-    shelter = ind.people_in(three, ("camp", "open", "border"), three.days - 1)
-    assert table.loc["people counted for shelter", "p50"] == shelter.p50
+    assert table.loc["people counted: all displaced in the area", "p50"] == \
+        ind.displaced_in_area(three, -1).p50
+    roofless = ind.people_in(three, ("camp", "open", "border", "transit"), three.days - 1)
+    assert table.loc["people counted: displaced without a home to share", "p50"] == roofless.p50
+    assert table.loc["people counted: displaced without a home to share", "p50"] > \
+        ind.people_in(three, ("camp", "open", "border"), three.days - 1).p50   # the roads count

@@ -17,7 +17,7 @@ from sim.analysis.summary import summarise
 from sim.cli.main import main
 from sim.config.loading import deep_merge
 from sim.engine.model import run_model
-from sim.io.dataset import to_dataset
+from sim.io.dataset import to_dataset, write_atomic
 from sim.io.results import Runs
 from sim.report.memo import Memo, scenario_in_words, write_memo
 from sim.report.plots import FIGURES
@@ -71,10 +71,11 @@ def test_key_numbers_of_one_run_equal_the_dataset(run_ds):
     assert key.loc["women and children among the displaced (end)", "p50"] == \
         pytest.approx(s.women_and_children_share)
     assert key.loc["peak waiting at the border", "p50"] == s.peak_waiting_at_border
-    where = memo.where.set_index(["checkpoint", "where"])
-    assert where.loc[("end of run", "open air"), "p50"] == s.in_open
-    assert where.loc[("end of run", "camps"), "p50"] == s.in_camps
-    assert where.loc[("end of run", "host communities"), "p50"] == s.in_host
+    where = memo.where.set_index(["checkpoint", "key"])
+    assert where.loc[("end of run", "open"), "p50"] == s.in_open
+    assert where.loc[("end of run", "camp"), "p50"] == s.in_camps
+    assert where.loc[("end of run", "host"), "p50"] == s.in_host
+    assert where.loc[("end of run", "transit"), "p50"] == s.in_transit
     dest = memo.dest.set_index("destination")
     for name, arrivals in s.arrivals_by_destination:
         assert dest.loc[name, "arrivals_p50"] == arrivals
@@ -100,13 +101,13 @@ def test_ensemble_p50_is_the_numpy_median_over_runs(ens_ds):
     share = (groups.sel(group="children") + groups.sel(group="adult_women")) / groups.sum("group")
     assert key.loc["women and children among the displaced (end)", "p50"] == \
         pytest.approx(np.median(share.values))
-    where = memo.where.set_index(["checkpoint", "where"])
+    where = memo.where.set_index(["checkpoint", "key"])
     in_camp = ens_ds["in_camp"].isel(time=29).sum("location").values
-    assert where.loc[("1 month", "camps"), "p50"] == np.median(in_camp)
+    assert where.loc[("1 month", "camp"), "p50"] == np.median(in_camp)
     needs = memo.needs.set_index(["checkpoint", "need"])
     people = sum(ens_ds[v].isel(time=89).sum("location").values
                  for v in ("in_camp", "in_host", "in_open", "waiting_at_border", "in_transit"))
-    assert needs.loc[("3 months", "water"), "p50"] == np.median(people * 15)
+    assert needs.loc[("3 months", "water"), "p50"] == pytest.approx(np.median(people * 15 / 1000))
     dest = memo.dest.set_index("destination")
     arrivals = ens_ds["arrivals"].sel(location="Atmeh camps").sum("time").values
     assert dest.loc["Atmeh camps", "arrivals_p50"] == np.median(arrivals)
@@ -164,7 +165,8 @@ def test_memo_folder_holds_pdf_markdown_figures_and_csv(tiny_ens, tmp_path):
     key = pd.read_csv(out / "key_figures.csv").set_index("measure")
     assert key.loc["displaced by 2 weeks", "p50"] == one["cumulative_displaced"].values[13]
     needs = pd.read_csv(out / "needs.csv")
-    assert {"water", "food", "covered shelter", "camp land", "latrines", "NFI kits"} <= set(needs["need"])
+    assert {"water", "water-truck loads", "water points (taps)", "food", "food rations",
+            "covered shelter", "family tents", "camp land", "latrines", "NFI kits"} <= set(needs["need"])
     assert (out / "figure_camps_camps.csv").is_file()
     assert (out / "figure_od_matrix_od_matrix.csv").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -228,3 +230,114 @@ def test_cli_memo_runs_the_ensemble_and_writes_the_memo(tiny_ens, tmp_path, monk
     assert (memo / "memo.pdf").is_file()
     assert "ensemble of 3 runs" in (memo / "memo.md").read_text()
     assert str(memo / "memo.pdf") in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- provenance, --out
+
+
+def as_combined_file(ens: xr.Dataset) -> xr.Dataset:
+    """An ensemble as sim.io.sweep_folder.combine writes it: the people and households of
+    each run as coordinates, not attributes."""
+    people = [int(x) for x in np.atleast_1d(ens.attrs["initial_people"]) for _ in ens["run"]]
+    out = ens.assign_coords(initial_people=("run", people),
+                            households=("run", [ens.attrs["households"]] * ens.sizes["run"]))
+    out.attrs = {k: v for k, v in ens.attrs.items() if k not in ("initial_people", "households",
+                                                                 "seed")}
+    return out
+
+
+def test_provenance_names_the_region_and_the_people_of_a_run_and_an_ensemble(run_ds, ens_ds):
+    one = " ".join(Memo(run_ds).provenance)
+    assert f"Region '{run_ds.attrs['region']}': {run_ds.attrs['initial_people']:,} people in " \
+           f"{run_ds.attrs['households']:,} households" in one
+    combined = as_combined_file(ens_ds)
+    assert "initial_people" not in combined.attrs
+    text = " ".join(Memo(combined).provenance)
+    assert f"Region '{ens_ds.attrs['region']}': {ens_ds.attrs['initial_people']:,} people in " \
+           "every run" in text
+    assert " 0 people" not in text
+    assert summarise(combined).total_people == ens_ds.attrs["initial_people"]
+
+
+def test_cli_memo_of_a_results_file_writes_into_out(tiny_ens, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sim.report.memo, "draw_all", one_cheap_figure)
+    run = tmp_path / "runs" / "seed1.nc"
+    run.parent.mkdir()
+    one = tiny_ens.isel(run=0, drop=True)
+    one.attrs["seed"] = 1
+    write_atomic(one, run)
+    out = tmp_path / "for the coordinator"
+    assert main(["memo", str(run), "--out", str(out), "--dpi", "20"]) == 0
+    assert (out / "memo" / "memo.pdf").is_file() and (out / "memo" / "memo.md").is_file()
+    assert not (tmp_path / "runs" / "seed1").exists()          # nothing next to the run
+    assert str(out / "memo" / "memo.pdf") in capsys.readouterr().out
+    assert main(["memo", str(run), "--dpi", "20"]) == 0          # default: next to the run
+    assert (tmp_path / "runs" / "seed1" / "memo" / "memo.pdf").is_file()
+    capsys.readouterr()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    assert main(["memo", str(run), "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--out" in err[0] and "not a folder" in err[0]
+    assert a_file.read_text() == "not a folder"
+
+
+# --------------------------------------------------------------------------- pages and words
+
+
+@pytest.mark.parametrize("which", ["run", "ensemble"])
+def test_no_text_page_is_less_than_half_full_but_the_last(which, run_ds, ens_ds):
+    doc = Memo(run_ds if which == "run" else ens_ds).document()
+    fill = doc.fill()
+    assert len(doc.pages) >= 3
+    assert min(fill[:-1]) >= 0.5, [round(f, 2) for f in fill]
+    assert fill[-1] > 0
+
+
+def test_a_table_continues_on_the_next_page_with_its_header(run_ds):
+    from sim.report.plots.pages import Document
+
+    doc = Document(Runs(run_ds), "test")
+    doc.paragraph("text " * 400)                                # about a third of a page
+    rows = [[f"row {k}", f"{k:,}"] for k in range(120)]         # longer than a page
+    doc.table(["place", "people"], rows)
+    fill = doc.fill()
+    assert min(fill[:-1]) >= 0.9                               # no hole before the table
+    headers = [sum(t.get_text() == "place" for t in page.texts) for page in doc.pages]
+    assert headers[0] == 1 and all(h == 1 for h in headers[1:])
+
+
+def memo_labels(memo: Memo) -> list[str]:
+    """Every label in the memo's tables: measures, where, needs, column headers."""
+    labels = list(memo.key["measure"]) + list(memo.where["where"]) + list(memo.needs["need"])
+    labels += list(memo.needs["people_counted"])
+    labels += [h.replace("\n", " ") for h in memo.dest_header() if h not in ("destination", "kind")]
+    return labels
+
+
+def test_the_glossary_defines_every_term_the_memo_uses(run_ds, ens_ds):
+    from sim.report import glossary
+
+    memo = Memo(run_ds)
+    missing = [label for label in memo_labels(memo) if glossary.entry_for(label) is None]
+    assert not missing, f"labels without a glossary entry: {missing}"
+    for term in ("displaced", "on the roads (in transit)", "arrivals", "in the open",
+                 "new displacement (new IDPs)"):
+        assert term in glossary.GLOSSARY
+    printed = memo.markdown([]).split("## Glossary", 1)[1].split("## Figures", 1)[0]
+    for label in memo_labels(memo):
+        assert f"**{glossary.entry_for(label)}**" in printed, label
+    assert "**P50 (median)**" not in printed                    # a single run has no P50
+    assert "**P50 (median)**" in Memo(ens_ds).markdown([])
+    pages = " ".join(t.get_text() for page in memo.document().pages for t in page.texts)
+    assert "Glossary" in pages and "on the roads (in transit): displaced people on the move" in pages
+
+
+def test_memo_states_the_capacity_scale_where_capacities_appear(run_ds):
+    memo = Memo(run_ds)
+    note = memo.capacity_note
+    assert "camp capacities include x" in note
+    md = memo.markdown([])
+    dest = md.split("## Arrivals and capacity by destination", 1)[1].split("##", 1)[0]
+    assert note in dest
+    assert note in " ".join(memo.words["Behaviour and capacity"])

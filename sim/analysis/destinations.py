@@ -1,5 +1,5 @@
 """Where the displaced go, place by place: arrivals, camps against capacity, capacity by
-destination and the origin-destination matrix.
+destination, the capacity scales behind them and the origin-destination matrix.
 
 The per-place tables of the planning numbers (:mod:`sim.analysis.indicators` holds the rest
 and the rules they share: :data:`~sim.analysis.indicators.FULL_SHARE`, :class:`Band`). Every
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.indicators import Band, band, first_full_day, peak
+from sim.config.scenario import CapacityConfig
 from sim.io.results import Runs
 
 
@@ -81,6 +82,48 @@ def capacity_by_destination(runs: Runs) -> pd.DataFrame:
         })
     df = pd.DataFrame(rows)
     return df.sort_values("arrivals_p50", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def capacity_scales(runs: Runs) -> dict[str, tuple[float, float]]:
+    """The camp and host capacity scales of the runs (smallest, largest): the scenario's
+    ``capacity`` section, or a sweep's per-run parameter coordinate when it varies them."""
+    cap = {**CapacityConfig().model_dump(), **runs.scenario.get("capacity", {})}
+    out = {}
+    for key in ("camp", "host"):
+        name = f"{key}_capacity_scale"
+        coord = f"param_capacity__{name}"
+        values = (np.asarray(runs.ds[coord].values, float) if coord in runs.ds.coords
+                  else np.array([float(cap[name])]))
+        out[key] = (float(values.min()), float(values.max()))
+    return out
+
+
+def capacity_note(runs: Runs) -> str:
+    """The sentence every table or figure of capacities carries: capacities shown are the
+    run's effective places, after the scenario's scales (``camp_capacity`` in the results is
+    already scaled, docs/model.md section 5)."""
+    calibrated = CapacityConfig().camp_capacity_scale
+    scales = capacity_scales(runs)
+
+    lo, hi = scales["camp"]
+    if lo != hi:
+        camp = (f"camp capacities are x{lo:g} to x{hi:g} the estimated places, varying by run "
+                "(above x1: sites opened in the emergency)")
+    elif lo == 1:
+        camp = "camp capacities are the estimated places of the existing camps (x1, no new sites)"
+    elif lo > 1:
+        why = "calibrated, docs/validation.md" if lo == calibrated else "the scenario's setting"
+        camp = f"camp capacities include x{lo:g} for sites opened in the emergency ({why})"
+    else:
+        camp = f"camp capacities are x{lo:g} the estimated places (fewer places)"
+    h_lo, h_hi = scales["host"]
+    host = ("host capacities as estimated (x1)" if h_lo == h_hi == 1 else
+            f"host capacities x{h_lo:g} the estimate" if h_lo == h_hi else
+            f"host capacities x{h_lo:g} to x{h_hi:g} the estimate, varying by run")
+    named = sorted((runs.scenario.get("capacity", {}) or {}).get("camp_capacity_people", {}) or {})
+    fixed = f"; places set directly by the scenario: {', '.join(named)}" if named else ""
+    return (f"Capacities are effective places after scaling: {camp}; {host}; both in proportion "
+            f"to the people simulated{fixed}.")
 
 
 def destination_groups(runs: Runs) -> list[str]:

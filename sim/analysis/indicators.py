@@ -40,6 +40,24 @@ WHERE = {"camp": "in_camp", "host": "in_host", "open": "in_open",
 Together they are everyone displaced in the run and not across the border; people who
 crossed into Turkey are counted apart (:func:`crossed_into_turkey`)."""
 
+WHEREABOUTS = (
+    ("returned", "returned home"),
+    ("camp", "in camps"),
+    ("host", "with host families or rented"),
+    ("open", "in the open air"),
+    ("border", "waiting at the border"),
+    ("transit", "on the roads (in transit)"),
+    ("crossed", "crossed into Turkey"),
+    ("unaccounted", "not accounted for (check: 0)"),
+)
+"""Where everyone displaced in the run is (key, label), in the order every report lists them.
+The rows add up to :func:`cumulative_displaced` in every run and on every day: the last one is
+the remainder, shown rather than hidden, and 0 when the model conserves people."""
+
+RETURNED_VARIABLE = "returned_home"
+"""People displaced in this run who are at home again [time] or [time, location]; a run of a
+model without returns has no such variable and the row reads 0."""
+
 METRICS = {
     "displaced_day30": "people displaced (each once) by day 30",
     "displaced_day90": "people displaced (each once) by day 90",
@@ -161,6 +179,34 @@ def crossed_series(runs: Runs) -> np.ndarray:
     return runs.values("crossed_border", "time")
 
 
+def returned_series(runs: Runs) -> np.ndarray:
+    """People displaced in this run and at home again [run, time] (:data:`RETURNED_VARIABLE`),
+    zeros when the results have no returns."""
+    if RETURNED_VARIABLE not in runs.ds.variables:
+        return np.zeros((runs.n, runs.days))
+    dims = [d for d in runs.ds[RETURNED_VARIABLE].dims if d != "run"]
+    values = runs.values(RETURNED_VARIABLE, *dims)
+    return values.sum(axis=tuple(range(2, values.ndim))) if values.ndim > 2 else values
+
+
+def whereabouts_series(runs: Runs) -> dict[str, np.ndarray]:
+    """Everyone displaced in the run, by where they are [run, time] (keys of
+    :data:`WHEREABOUTS`): the rows add up to :func:`cumulative_displaced` exactly, the
+    remainder ("unaccounted") included."""
+    out = {"returned": returned_series(runs)}
+    out.update({key: where_series(runs, key) for key in ("camp", "host", "open", "border",
+                                                         "transit")})
+    out["crossed"] = crossed_series(runs)
+    out["unaccounted"] = cumulative_displaced(runs) - sum(out.values())
+    return out
+
+
+def whereabouts(runs: Runs, day_index: int) -> dict[str, Band]:
+    """:func:`whereabouts_series` on one day. With an ensemble each row is its own median, and
+    the medians need not add up to the median total (each run's rows do)."""
+    return {key: at_day(series, day_index) for key, series in whereabouts_series(runs).items()}
+
+
 def border_open_series(runs: Runs) -> dict[str, np.ndarray]:
     """The people without shelter and those who left [run, time]: waiting at a crossing, in
     the open (at all places and at full camp clusters), crossed into Turkey so far."""
@@ -232,6 +278,23 @@ def crossed_into_turkey(runs: Runs, day_index: int) -> Band:
 def peak_waiting_at_border(runs: Runs) -> Band:
     """The most people waiting at a closed crossing on one day (all crossings)."""
     return peak(where_series(runs, "border"))
+
+
+def initial_people(runs: Runs) -> Band:
+    """People in the run on day 0 (every person simulated, displaced or not).
+
+    A run file keeps the count as the attribute ``initial_people``; an ensemble file as a
+    coordinate per run (the runs may differ); older files only as ``people_total``."""
+    ds = runs.ds
+    if "initial_people" in ds.coords or "initial_people" in ds.data_vars:
+        values = np.broadcast_to(np.asarray(ds["initial_people"].values, float), (runs.n,))
+    elif "initial_people" in ds.attrs:
+        values = np.full(runs.n, float(ds.attrs["initial_people"]))
+    elif "people_total" in ds.variables:
+        values = runs.values("people_total", "time")[:, 0]
+    else:
+        values = np.full(runs.n, float(runs.scenario.get("population", {}).get("total_people", 0)))
+    return Band.of(values)
 
 
 def women_and_children_share(runs: Runs, day_index: int = -1) -> Band:

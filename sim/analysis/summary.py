@@ -1,7 +1,9 @@
 """The planning figures the CLI prints after a run: each field is one indicator call.
 
 For one run every figure is that run's value; for an ensemble it is the median over runs
-(P50), so the console shows the numbers of the memo's ``p50`` columns.
+(P50), so the console shows the numbers of the memo's ``p50`` columns. ``whereabouts`` accounts
+for everyone displaced in the run (:data:`sim.analysis.indicators.WHEREABOUTS`): in one run its
+rows add up to ``total_displaced``; the medians of an ensemble need not.
 """
 
 from __future__ import annotations
@@ -9,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.analysis import indicators as ind
-from sim.analysis.destinations import arrivals_by_destination, camps_against_capacity
+from sim.analysis.destinations import (
+    arrivals_by_destination,
+    camps_against_capacity,
+    capacity_note,
+)
 from sim.io.results import as_runs
 
 
@@ -37,11 +43,14 @@ class RunSummary:
     in_host: float
     in_open: float
     waiting_at_border: float
+    in_transit: float
     peak_waiting_at_border: float
     crossed_border: float
+    whereabouts: dict[str, float] = field(default_factory=dict)   # label -> people at the end
     arrivals_by_destination: list[tuple[str, float]] = field(default_factory=list)
     camps: list[CampStatus] = field(default_factory=list)
     women_and_children_share: float = float("nan")
+    capacity_note: str = ""      # the capacity scales behind the camps' capacities
     runs: int = 1                # 2 or more: every figure is the median over runs
 
 
@@ -55,9 +64,10 @@ def summarise(data, top: int = 10) -> RunSummary:
                         full_since=r.full_date_p50 or None,
                         overflow_people=float(r.in_open_at_end_p50))
              for r in camps_against_capacity(runs).itertuples()]
+    where = ind.whereabouts(runs, end)
     return RunSummary(
         scenario=runs.scenario_name, seed=runs.seeds[0] if len(runs.seeds) == 1 else -1,
-        days=runs.days, total_people=int(runs.ds.attrs.get("initial_people", 0)),
+        days=runs.days, total_people=int(round(ind.initial_people(runs).p50)),
         total_displaced=ind.displaced_by(runs, runs.days).p50,
         displaced_by_day={c.day: ind.displaced_by(runs, c.day).p50
                           for c in ind.checkpoints(runs) if not c.is_end},
@@ -68,10 +78,13 @@ def summarise(data, top: int = 10) -> RunSummary:
         in_host=ind.people_in(runs, "host", end).p50,
         in_open=ind.people_in(runs, "open", end).p50,
         waiting_at_border=ind.people_in(runs, "border", end).p50,
+        in_transit=ind.people_in(runs, "transit", end).p50,
         peak_waiting_at_border=ind.peak_waiting_at_border(runs).p50,
         crossed_border=ind.crossed_into_turkey(runs, end).p50,
+        whereabouts={label: where[key].p50 for key, label in ind.WHEREABOUTS},
         arrivals_by_destination=[(str(r.location), float(r.arrivals_p50))
                                  for r in arrivals.itertuples()],
         camps=camps,
         women_and_children_share=ind.women_and_children_share(runs, end).p50,
+        capacity_note=capacity_note(runs),
         runs=runs.n)

@@ -29,7 +29,9 @@ def add_parser(subparsers):
     add_workers(p)
     add_seed(p, what="root seed of the ensemble")
     p.add_argument("--dpi", type=positive_int, default=200, help="PNG resolution (default: 200)")
-    add_out(p)
+    add_out(p, default=None, shown="results; for a results file or folder: next to it",
+            what="output folder; the memo goes to <out>/<scenario>/memo, or <out>/memo for a "
+                 "results file")
     add_quiet(p)
     return p
 
@@ -43,7 +45,7 @@ def run(args) -> int:
     src = Path(args.scenario)
     if src.suffix == ".nc" or src.is_dir():
         ds = load_results(src)
-        memo_dir = (src if src.is_dir() else src.with_suffix("")) / "memo"
+        memo_dir = (Path(args.out) if args.out else src if src.is_dir() else src.with_suffix("")) / "memo"
     else:
         ds, memo_dir = _ensemble(args, src)
     check_folder(memo_dir.parent, "--out")
@@ -58,7 +60,7 @@ def _ensemble(args, scenario: Path):
     from sim.world.scenarios import load_scenario
 
     sc = load_scenario(scenario)
-    out = Path(args.out)
+    out = Path(args.out or "results")
     check_folder(out, "--out")
     with progress(f"{sc.name} ensemble", args.members, "run", quiet=args.quiet) as bar:
         ds = run_ensemble(scenario, args.members, workers=args.workers, out_dir=out,

@@ -1,7 +1,8 @@
 """The needs schema: Sphere minimum standards per person, as data a planner can override.
 
-The standards are ``sim/data/sphere_defaults.yaml`` (with their Sphere 2018 sections); a
-planner's ``--needs`` file overrides any of them, key by key, and is validated here once.
+The standards are ``sim/data/sphere_defaults.yaml`` (with their Sphere 2018 sections and the
+planning figures that turn them into tonnes, truck loads and tents); a planner's ``--needs``
+file overrides any of them, key by key, and is validated here once.
 """
 
 from __future__ import annotations
@@ -33,21 +34,29 @@ Days = Annotated[int, BeforeValidator(_not_bool), Field(ge=0)]
 class _Cluster(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     applies_to: tuple[Basis, ...] = Field(min_length=1)
+    reference: str = ""        # the short Sphere (or other) reference printed on each line
     source: str = ""
 
 
 class Water(_Cluster):
     litres_per_person_per_day: Positive
+    truck_m3: Positive          # one water-truck load (a planning assumption)
+
+
+class WaterPoints(_Cluster):
+    people_per_water_point: Positive
 
 
 class Food(_Cluster):
     kcal_per_person_per_day: Positive
+    kg_per_ration: Positive     # one person's daily dry ration
 
 
 class Shelter(_Cluster):
     covered_m2_per_person: Positive
     covered_m2_per_person_cold: Positive
     cold_months: tuple[Month, ...] = ()
+    family_tent_m2: Positive    # covered floor area of one family tent
 
 
 class Settlement(_Cluster):
@@ -69,12 +78,16 @@ class NeedsConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     water: Water
+    water_points: WaterPoints
     food: Food
     shelter: Shelter
     settlement: Settlement
     sanitation: Sanitation
     nfi: NFI
 
+
+CLUSTERS = ("water", "water_points", "food", "shelter", "settlement", "sanitation", "nfi")
+"""The clusters of :class:`NeedsConfig`, in the order the memo lists them."""
 
 DEFAULTS = "sphere_defaults.yaml"
 
@@ -102,8 +115,8 @@ def load_needs(path: str | Path | None = None) -> NeedsConfig:
         if override is None:
             override = {}
         if not isinstance(override, dict):
-            raise InputError("the file must be a YAML mapping of clusters (water, food, "
-                             "shelter, settlement, sanitation, nfi)", where=where)
+            raise InputError("the file must be a YAML mapping of clusters (water, water_points, "
+                             "food, shelter, settlement, sanitation, nfi)", where=where)
         data = deep_merge(data, override)
     try:
         return NeedsConfig.model_validate(data)

@@ -36,14 +36,21 @@ def print_summary(data, console: Console | None = None) -> None:
     for d, v in s.displaced_by_day.items():
         t.add_row(f"  displaced by day {d}", _n(v))
     t.add_row(f"peak daily new displacement ({s.peak_date})", _n(s.peak_daily_new_displaced))
-    t.add_row("displaced at the end: in camps", _n(s.in_camps))
-    t.add_row("  with host families / rented", _n(s.in_host))
-    t.add_row("  in the open (no capacity left)", _n(s.in_open))
-    t.add_row("  waiting at the border", _n(s.waiting_at_border))
-    t.add_row("peak waiting at the border", _n(s.peak_waiting_at_border))
-    t.add_row("crossed into Turkey", _n(s.crossed_border))
     t.add_row("women and children among the displaced", f"{s.women_and_children_share:.0%}")
+    t.add_row("peak waiting at the border", _n(s.peak_waiting_at_border))
     console.print(t)
+    w = Table(title=f"Where the {_n(s.total_displaced)} displaced are at the end ({s.days} days)")
+    w.add_column("where")
+    w.add_column("people", justify="right")
+    w.add_column("share", justify="right")
+    for label, people in s.whereabouts.items():
+        share = people / s.total_displaced if s.total_displaced else 0.0
+        w.add_row(label, _n(people), f"{share:.0%}")
+    w.add_row("[bold]total displaced[/bold]", f"[bold]{_n(s.total_displaced)}[/bold]", "100%")
+    console.print(w)
+    if s.runs > 1:
+        console.print("Each row is its own median over runs: in every run the rows add up to "
+                      "its total, the medians need not.")
     a = Table(title="Arrivals by destination (whole run)")
     a.add_column("destination")
     a.add_column("arrivals", justify="right")
@@ -57,3 +64,4 @@ def print_summary(data, console: Console | None = None) -> None:
         c.add_row(camp.name, _n(camp.capacity_people), _n(camp.peak_occupancy_people),
                   camp.full_since or "-", _n(camp.overflow_people))
     console.print(c)
+    console.print(s.capacity_note)

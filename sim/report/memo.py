@@ -15,15 +15,18 @@ import math
 import os
 import shutil
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 
+from sim.analysis.destinations import capacity_note
 from sim.analysis.indicators import FULL_SHARE
-from sim.analysis.needs import NeedsConfig, load_needs, needs_table, shelter_standard
+from sim.analysis.needs import CLUSTERS, NeedsConfig, load_needs, needs_table, shelter_standard
 from sim.io import atomic
 from sim.io.results import Runs, as_runs
+from sim.report import glossary
 from sim.report.memo_content import (  # noqa: F401
     _changed_settings,
     destinations,
@@ -71,6 +74,15 @@ class Memo:
         self.words = scenario_in_words(self.runs)
         self.provenance = provenance(self.runs)
         self.shelter_note = shelter_standard(self.runs, self.needs_config)[1]
+        self.capacity_note = capacity_note(self.runs)
+
+    def standards(self) -> list[str]:
+        """Each cluster's standard, its source and whose need it counts."""
+        out = []
+        for name in CLUSTERS:
+            c = getattr(self.needs_config, name)
+            out.append(f"{name}: {c.source} People counted: {', '.join(c.applies_to)}.")
+        return out
 
     @property
     def p_label(self) -> tuple[str, str]:
@@ -126,12 +138,16 @@ class Memo:
 
     def needs_rows(self, newline: str = "\n") -> tuple[list[str], list[list[str]]]:
         points = list(dict.fromkeys(self.needs["checkpoint"]))
-        header = ["need (unit)" + newline + "standard"] + points
+        header = ["need (unit)", f"figure used{newline}source"] + points
         rows = []
         for need in dict.fromkeys(self.needs["need"]):
             sub = self.needs[self.needs["need"] == need]
             first = sub.iloc[0]
-            cells = [f"{need} ({first.unit}){newline}{first.standard}"]
+            if first.unit == "people":          # whose needs: the group, then its places
+                cells = ["people counted", f"{first.people_counted}{newline}"
+                         + first.standard.replace("+", ", ")]
+            else:
+                cells = [f"{need}{newline}({first.unit})", f"{first.standard}{newline}{first.reference}"]
             for cp in points:
                 row = sub[sub["checkpoint"] == cp].iloc[0]
                 mid, rng = _range(row, first.unit, self.runs)
@@ -139,36 +155,31 @@ class Memo:
             rows.append(cells)
         return header, rows
 
+    def where_note(self) -> str:
+        return ("Everyone displaced in this run, by where they are at each checkpoint; the rows add up "
+                "to the total" + (" in every run (each row here is its own median over runs, and "
+                                  "medians need not add up)" if self.runs.is_ensemble else "")
+                + ". The terms are defined in the glossary at the end.")
+
+    def needs_note(self) -> str:
+        return (f"{self.shelter_note} Requirements at the minimum standard for the people "
+                "counted, not gaps: existing camp places and stocks are not subtracted. Water, "
+                "food and household items count all displaced in the area (on the roads and at "
+                "the border included); shelter, latrines and water points count those without a "
+                "home to share (not people with host families); camp land those needing a site. "
+                "People who crossed into Turkey are not counted. Standards and their sources are "
+                "listed at the end of this memo.")
+
+    def dest_note(self) -> str:
+        return (f"Arrivals over the whole run (a person can arrive at several places). Capacity "
+                f"exceeded: first date camp + host occupancy reaches {FULL_SHARE:.0%} of camp + "
+                f"host places. {self.capacity_note} All destinations: destinations.csv.")
+
     # ----------------------------------------------------------------- Markdown
     def markdown(self, figures: list[tuple[str, str]]) -> str:
-        runs = self.runs
-        lines = [f"# Planning memo: {runs.title}", "",
-                 f"Scenario `{runs.scenario_name}` | {runs.runs_phrase()} | "
-                 f"{runs.date(0)} to {runs.date(runs.days - 1)}", "",
-                 f"**{style.NOT_A_FORECAST}** " + ("Numbers are medians over the runs (P50) "
-                 "with the P10-P90 range." if runs.is_ensemble else
-                 "Numbers are one run's values: single run, no uncertainty band."), "",
-                 "## Key figures", ""]
-        lines += _md_table(*self.key_rows())
-        lines += ["", "## Where the displaced are", ""]
-        lines += _md_table(*self.where_rows())
-        lines += ["", "## Needs at Sphere minimum standards", "", self.shelter_note,
-                  "Requirements at the minimum standard for the people counted, not gaps.", ""]
-        lines += _md_table(*self.needs_rows("<br>"))
-        lines += ["", "## Arrivals and capacity by destination", "",
-                  f"Capacity = camp + host places; exceeded = occupancy at {FULL_SHARE:.0%} or "
-                  "more of capacity. All destinations are in `destinations.csv`.", ""]
-        lines += _md_table(self.dest_header(" "), self.dest_rows())
-        lines += ["", "## The scenario in plain words", ""]
-        for section, sentences in self.words.items():
-            lines += [f"**{section}.** " + " ".join(sentences), ""]
-        lines += ["## Provenance", ""] + [f"- {p}" for p in self.provenance]
-        lines += ["", "## Needs: standards and sources", "",
-                  "Override any of them with `--needs FILE` (keys as in "
-                  "`sim/data/sphere_defaults.yaml`).", ""]
-        for name in ("water", "food", "shelter", "settlement", "sanitation", "nfi"):
-            c = getattr(self.needs_config, name)
-            lines.append(f"- **{name}** (people counted: {', '.join(c.applies_to)}): {c.source}")
+        lines = self._md_body()
+        lines += ["", "## Glossary", ""] + [f"- **{term}**: {text}"
+                                            for term, text in self.glossary.items()]
         lines += ["", "## Figures", ""]
         for name, caption in figures:
             lines += [f"### {caption}", "", f"![{caption}]({name}.png)", ""]
@@ -178,6 +189,37 @@ class Memo:
                   "`figure_<name>_<table>.csv` for the numbers drawn in each figure).",
                   "", style.DISCLAIMER, ""]
         return "\n".join(lines)
+
+    @cached_property
+    def glossary(self) -> dict[str, str]:
+        """The glossary entries of the terms this memo uses (P50 only for an ensemble, ...)."""
+        return glossary.used_in("\n".join(self._md_body()))
+
+    def _md_body(self) -> list[str]:
+        runs = self.runs
+        lines = [f"# Planning memo: {runs.title}", "",
+                 f"Scenario `{runs.scenario_name}` | {runs.runs_phrase()} | "
+                 f"{runs.date(0)} to {runs.date(runs.days - 1)}", "",
+                 f"**{style.NOT_A_FORECAST}** " + ("Numbers are medians over the runs (P50) "
+                 "with the P10-P90 range." if runs.is_ensemble else
+                 "Numbers are one run's values: single run, no uncertainty band."), "",
+                 "## Key figures", ""]
+        lines += _md_table(*self.key_rows())
+        lines += ["", "## Where everyone displaced is", "", self.where_note(), ""]
+        lines += _md_table(*self.where_rows())
+        lines += ["", "## Needs at Sphere minimum standards", "", self.needs_note(), ""]
+        lines += _md_table(*self.needs_rows("<br>"))
+        lines += ["", "## Arrivals and capacity by destination", "", self.dest_note(), ""]
+        lines += _md_table(self.dest_header(" "), self.dest_rows())
+        lines += ["", "## The scenario in plain words", ""]
+        for section, sentences in self.words.items():
+            lines += [f"**{section}.** " + " ".join(sentences), ""]
+        lines += ["## Provenance", ""] + [f"- {p}" for p in self.provenance]
+        lines += ["", "## Needs: standards and sources", "",
+                  "Override any of them with `--needs FILE` (keys as in "
+                  "`sim/data/sphere_defaults.yaml`).", ""]
+        lines += [f"- {line}" for line in self.standards()]
+        return lines
 
     # ----------------------------------------------------------------- PDF pages
     def document(self) -> Document:
@@ -193,24 +235,17 @@ class Memo:
         doc.heading("Key figures")
         header, rows = self.key_rows()
         doc.table(header, rows, align="l" + "r" * (len(header) - 2) + "l")
-        doc.heading("Where the displaced are")
+        doc.heading("Where everyone displaced is")
         header, rows = self.where_rows()
-        doc.table(header, rows, note="Displaced in this run, by where they are on the date. "
-                  "Camps: admitted to a camp; open air: no camp or host place left where they "
-                  "arrived; border: at a closed crossing.")
+        doc.table(header, rows, note=self.where_note())
         doc.heading("Needs at Sphere minimum standards")
-        doc.paragraph(self.shelter_note)
         header, rows = self.needs_rows()
-        doc.table(header, rows, align="l" + "r" * (len(header) - 1), size=7,
-                  note="Requirements at the minimum standard for the people counted, not gaps: "
-                  "existing camp places and stocks are not subtracted. Standards and their "
-                  "Sphere sections are listed at the end of this memo.")
+        doc.table(header, rows, align="ll" + "r" * (len(header) - 2), size=7,
+                  note=self.needs_note())
         doc.heading("Arrivals and capacity by destination")
         header = self.dest_header()
         doc.table(header, self.dest_rows(), align="ll" + "r" * (len(header) - 4) + "lr",
-                  note=f"Arrivals over the whole run (a person can arrive at several places). "
-                  f"Capacity exceeded: first date camp + host occupancy reaches {FULL_SHARE:.0%} "
-                  "of camp + host places. All destinations: destinations.csv.")
+                  note=self.dest_note())
         doc.heading("The scenario in plain words")
         for section, sentences in self.words.items():
             doc.heading(section, 2)
@@ -218,10 +253,9 @@ class Memo:
         doc.heading("Provenance", 2)
         doc.bullets(self.provenance)
         doc.heading("Needs: standards and sources", 2)
-        doc.bullets([f"{name}: {getattr(self.needs_config, name).source} People counted: "
-                     f"{', '.join(getattr(self.needs_config, name).applies_to)}."
-                     for name in ("water", "food", "shelter", "settlement", "sanitation", "nfi")],
-                    size=7.6)
+        doc.bullets(self.standards(), size=7.6)
+        doc.heading("Glossary", 2)
+        doc.bullets([f"{term}: {text}" for term, text in self.glossary.items()], size=7.6)
         return doc
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis import indicators as ind
-from sim.analysis.destinations import capacity_by_destination
+from sim.analysis.destinations import capacity_by_destination, capacity_note
 from sim.io.results import Runs
 
-PLACES = (("camps", "camp"), ("host communities", "host"), ("open air", "open"),
-          ("waiting at the border", "border"), ("in transit", "transit"))
-"""Where displaced people are, in the order the memo lists them (label, key of
-:data:`sim.analysis.indicators.WHERE`); people who crossed into Turkey follow."""
+TOTAL = "total displaced (each person once)"
+"""The last row of the where-everyone-is table: the sum of the rows above in every run."""
 
 
 # --------------------------------------------------------------------------- numbers
@@ -42,13 +41,16 @@ def key_figures(runs: Runs) -> pd.DataFrame:
 
 
 def where_people_are(runs: Runs) -> pd.DataFrame:
-    """Displaced people by where they are, at each checkpoint and at the end (P50, P10, P90)."""
+    """Everyone displaced in the run by where they are, at each checkpoint and at the end
+    (P50, P10, P90; :func:`sim.analysis.indicators.whereabouts`), then the total: in every run
+    the rows add up to it."""
     rows = []
     for c in ind.checkpoints(runs):
-        values = [(label, ind.people_in(runs, where, c.index)) for label, where in PLACES]
-        values.append(("crossed into Turkey", ind.crossed_into_turkey(runs, c.index)))
-        rows += [{"checkpoint": c.label, "date": c.date, "where": label,
-                  "p50": v.p50, "p10": v.p10, "p90": v.p90} for label, v in values]
+        values = ind.whereabouts(runs, c.index)
+        values["total"] = ind.displaced_by(runs, c.day)
+        labels = dict(ind.WHEREABOUTS) | {"total": TOTAL}
+        rows += [{"checkpoint": c.label, "date": c.date, "key": key, "where": labels[key],
+                  "p50": v.p50, "p10": v.p10, "p90": v.p90} for key, v in values.items()]
     return pd.DataFrame(rows)
 
 
@@ -115,12 +117,16 @@ def scenario_in_words(runs: Runs) -> dict[str, list[str]]:
     border = [f"Every crossing not listed below: {phases(bor.get('default', []))}."]
     border += [f"{name}: {phases(ph)}." for name, ph in bor.get("crossings", {}).items()]
     out["Border policy"] = border
-    out["Behaviour and capacity"] = _changed_settings(sc)
+    out["Behaviour and capacity"] = _changed_settings(sc) + [capacity_note(runs)]
+    returns = ("People displaced may return home (the 'returned home' row)."
+               if ind.RETURNED_VARIABLE in runs.ds.variables else "Nobody returns home.")
     out["Main assumptions (docs/model.md, section 9)"] = [
-        "Planning scenario, not a forecast: behaviour parameters are documented estimates not "
-        "yet calibrated against the 2019 offensives.",
-        "Nobody returns home and nobody crosses to government-held areas; people stay in the "
-        "open once places run out until they move on.",
+        "Planning scenario, not a forecast: the defaults of flee propensity, danger tolerance, "
+        "camp preference, moving on from the open, danger decay and the camp capacity scale "
+        "are posterior means of a calibration on the Apr-Aug 2019 offensive "
+        "(docs/validation.md); the other parameters are documented estimates.",
+        f"{returns} Nobody crosses to government-held areas; people stay in the open once "
+        "places run out until they move on.",
         "Camp and host capacities are estimates (sim/data/idlib/sources.md, E5-E9); roads "
         "have class capacities (E11).",
     ]
@@ -144,13 +150,27 @@ def _changed_settings(sc: dict) -> list[str]:
 
 
 def provenance(runs: Runs) -> list[str]:
+    """Versions, scenario file, seeds, region and people simulated: from the attributes of a
+    run file, or the per-run coordinates of an ensemble file (``initial_people``,
+    ``households``)."""
     a = runs.ds.attrs
+    people = ind.initial_people(runs)
+    if people.p10 == people.p90:
+        who = f"{people.p50:,.0f} people" + (" in every run" if runs.is_ensemble else "")
+    else:
+        who = (f"{people.p50:,.0f} people (median; {people.p10:,.0f} to {people.p90:,.0f} "
+               "over runs)")
+    households = (np.asarray(runs.ds["households"].values, float) if "households" in runs.ds.coords
+                  else np.array([float(a["households"])]) if "households" in a else None)
+    if households is not None:
+        h = np.median(households)
+        who += f" in {h:,.0f} households" + (" (median)" if len(set(households)) > 1 else "")
+    region = str(a.get("region") or runs.scenario.get("region") or "?")
     return [f"idlib-sim version {runs.version}; Mesa {a.get('mesa_version', '?')}, "
             f"Python {a.get('python_version', '?')}.",
             f"Scenario '{runs.scenario_name}', file sha256 {runs.sha or 'unknown'}.",
             (f"{runs.n} runs" if runs.is_ensemble else "One run (no uncertainty band)")
             + f"; {runs.seeds_phrase(40)}.",
-            f"Region '{a.get('region', '?')}'; {int(a.get('initial_people', 0)):,} people"
-            + (f" in {int(a['households']):,} households " if "households" in a else " ")
-            + f"(mean household size {runs.household_size:.2f}: {runs.household_size_source}).",
+            f"Region '{region}': {who} (mean household size {runs.household_size:.2f}: "
+            f"{runs.household_size_source}).",
             "Sources of the data: sim/data/idlib/sources.md. Model description: docs/model.md."]

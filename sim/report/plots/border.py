@@ -2,7 +2,8 @@
 
 Waiting at the border are people at a crossing that does not let them through; in the
 open are people who found no camp or host place where they arrived (at camp clusters,
-``camp_overflow``: the camps are full).
+``camp_overflow``: the camps are full). People who crossed into Turkey have their own panel
+and scale: drawn with the waiting lines they hid them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sim.analysis import indicators as ind
 from sim.analysis.indicators import band, border_open_series
 from sim.io.results import Runs, as_runs
 from sim.report.plots import style
+from sim.report.plots.placement import Placer
 
 
 def border_open_table(runs: Runs) -> pd.DataFrame:
@@ -30,6 +32,9 @@ def border_open_table(runs: Runs) -> pd.DataFrame:
 
 
 def draw_border_open(data, *, dpi: int = style.DPI):
+    """Waiting at the border (all crossings and each), those who crossed on their own axis
+    below (they reach tens of thousands and would flatten the waiting lines), and people in
+    the open; peak and end values in boxes placed clear of the lines."""
     runs = as_runs(data)
     s = border_open_series(runs)
     table = border_open_table(runs)
@@ -39,41 +44,48 @@ def draw_border_open(data, *, dpi: int = style.DPI):
                  if by_crossing[:, :, j].max() > 0]
     with style.styled():
         fig = style.new_figure(style.WIDE, runs, "People at the border and in the open", dpi=dpi)
-        ax_b, ax_o = fig.subplots(1, 2, sharey=False)
+        axes = fig.subplot_mosaic([["border", "open"], ["crossed", "open"]],
+                                  height_ratios=(2.2, 1), sharex=True)
+        ax_b, ax_c, ax_o = axes["border"], axes["crossed"], axes["open"]
 
-        def line(ax, series, colour, label, ls="-", lw=1.6):
+        def line(ax, series, colour, label, ls="-", lw=1.6, zorder=2):
             med, lo, hi = band(series)
             if runs.is_ensemble:
                 ax.fill_between(t, lo, hi, color=colour, alpha=style.BAND_ALPHA, lw=0)
-            ax.plot(t, med, color=colour, label=label, ls=ls, lw=lw)
+            ax.plot(t, med, color=colour, label=label, ls=ls, lw=lw, zorder=zorder)
 
         line(ax_b, s["waiting_at_border"], style.OKABE_ITO["vermillion"],
-             "waiting at a crossing (all)")
+             "waiting at a crossing (all)", lw=2.2, zorder=3)      # on top of the crossings
         colours = [style.OKABE_ITO[c] for c in ("reddish_purple", "sky_blue", "black",
                                                  "bluish_green")]
         for k, j in enumerate(crossings[:4]):
             med = np.median(by_crossing[:, :, j], axis=0)
-            ax_b.plot(t, med, color=colours[k], lw=0.9,
-                      label=f"  at {runs.locations[j]}")
-        if s["crossed_border"].max() > 0:
-            line(ax_b, s["crossed_border"], style.OKABE_ITO["blue"], "crossed into Turkey (so far)",
-                 ls="--")
-        ax_b.set_title("At the Turkish border")
+            ax_b.plot(t, med, color=colours[k], lw=0.9, label=f"  at {runs.locations[j]}")
+        ax_b.set_title("Waiting at the Turkish border")
+        line(ax_c, s["crossed_border"], style.OKABE_ITO["blue"], "crossed into Turkey (so far)")
+        ax_c.set_title("Crossed into Turkey so far (own scale)", fontsize=9)
         line(ax_o, s["in_open"], style.OKABE_ITO["orange"], "in the open (all places)")
         line(ax_o, s["in_open_at_camps"], style.OKABE_ITO["reddish_purple"],
              "of whom at full camp clusters", lw=1.2)
         ax_o.set_title("In the open (no camp or host place left)")
-        for ax, key in ((ax_b, "waiting_at_border"), (ax_o, "in_open")):
-            row = table[table["measure"] == key].iloc[0]
-            ax.text(0.03, 0.95, f"peak {style.band_text(row.peak_p50, row.peak_p10, row.peak_p90, runs)}"
-                    f" on {row.peak_date_p50}\nend {style.band_text(row.end_p50, row.end_p10, row.end_p90, runs)}",
-                    transform=ax.transAxes, va="top", fontsize=7.5,
-                    bbox={"facecolor": "white", "edgecolor": style.LIGHT_GREY, "pad": 3})
+        for ax in (ax_b, ax_c, ax_o):
             ax.set_ylabel("people")
-            ax.set_ylim(bottom=0)
+            ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 10))
             ax.yaxis.set_major_formatter(style.thousands_formatter())
-            ax.legend(loc="center right", fontsize=7.5)
             style.date_axis(ax)
+        ax_b.set_xlabel("")
+        ax_b.xaxis.set_tick_params(labelbottom=False)
+        placer = Placer(fig)
+        for ax, key in ((ax_b, "waiting_at_border"), (ax_o, "in_open"), (ax_c, "crossed_border")):
+            if ax is not ax_c:
+                placer.legend(ax, fontsize=7.5)
+            row = table[table["measure"] == key].iloc[0]
+            text = (f"end {style.band_text(row.end_p50, row.end_p10, row.end_p90, runs)}"
+                    if key == "crossed_border" else
+                    f"peak {style.band_text(row.peak_p50, row.peak_p10, row.peak_p90, runs)}"
+                    f" on {row.peak_date_p50}\nend "
+                    f"{style.band_text(row.end_p50, row.end_p10, row.end_p90, runs)}")
+            placer.text(ax, text, avoid=placer.boxes(ax), fontsize=7.5)
     series = pd.DataFrame({"date": [runs.date(i) for i in range(runs.days)]})
     for key, v in s.items():
         med, lo, hi = band(v)

@@ -2,7 +2,9 @@
 
 The numbers are :mod:`sim.analysis.destinations`' tables: a camp counts as full from the first
 day its occupancy reaches :data:`sim.analysis.indicators.FULL_SHARE` of capacity, the same
-rule (the same function) as the printed run summary and the memo.
+rule (the same function) as the printed run summary and the memo. Capacities are the run's
+effective places, and the camps figure states the scale behind them
+(:func:`sim.analysis.destinations.capacity_note`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.destinations import arrivals_by_destination, camps_against_capacity
+from sim.analysis.destinations import (
+    arrivals_by_destination,
+    camps_against_capacity,
+    capacity_note,
+)
 from sim.analysis.indicators import FULL_SHARE, band
 from sim.io.results import as_runs
 from sim.report.plots import style
+from sim.report.plots.placement import REFERENCE, Placer
 
 TOP_DESTINATIONS = 8
+BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1}
 
 
 def _grid(n: int, cols: int) -> tuple[int, int]:
@@ -54,10 +62,6 @@ def draw_arrivals(data, *, top: int = TOP_DESTINATIONS, dpi: int = style.DPI):
                                 alpha=style.BAND_ALPHA, lw=0)
             ax.plot(t, med, color=style.OKABE_ITO["bluish_green"], lw=1.2)
             ax.set_title(f"{row.location} ({row.kind})", fontsize=8.5)
-            ax.text(0.03, 0.95, "total " + style.band_text(row.arrivals_p50, row.arrivals_p10,
-                                                           row.arrivals_p90, runs),
-                    transform=ax.transAxes, fontsize=7, va="top",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.6, "pad": 1})
             ax.yaxis.set_major_formatter(style.thousands_formatter())
             style.date_axis(ax, maxticks=5)
             ax.set_xlabel("")
@@ -70,6 +74,11 @@ def draw_arrivals(data, *, top: int = TOP_DESTINATIONS, dpi: int = style.DPI):
         for ax in axes[::cols]:
             ax.set_ylabel("people per day")
         _bottom_row_dates(axes, len(table), cols)
+        placer = Placer(fig)
+        for ax, row in zip(axes, table.itertuples()):
+            placer.text(ax, "total " + style.band_text(row.arrivals_p50, row.arrivals_p10,
+                                                       row.arrivals_p90, runs), fontsize=7,
+                        bbox=BOX)
     return fig, {"arrivals_by_destination": everywhere}
 
 
@@ -85,8 +94,10 @@ def draw_camps(data, *, dpi: int = style.DPI):
     size = (style.TALL[0], 2.6 + 2.3 * rows)
     with style.styled():
         fig = style.new_figure(size, runs, "Camps against capacity: occupancy and the date each "
-                               f"camp fills ({FULL_SHARE:.0%} of capacity)", dpi=dpi)
+                               f"camp fills ({FULL_SHARE:.0%} of capacity)", dpi=dpi,
+                               note=capacity_note(runs))
         axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True)).ravel()
+        labels = []
         for ax, row in zip(axes, table.itertuples()):
             j = runs.locations.index(row.camp)
             for series, colour, label in ((occ, "blue", "occupancy"),
@@ -100,7 +111,7 @@ def draw_camps(data, *, dpi: int = style.DPI):
                        label="capacity")
             if math.isfinite(row.full_day_p50):
                 x = t[int(row.full_day_p50)]
-                ax.axvline(x, color=style.GREY, lw=0.8)
+                ax.axvline(x, color=style.GREY, lw=0.8, gid=REFERENCE)
                 when = f"full {row.full_date_p50}"
                 if runs.is_ensemble:
                     when += f"\n({row.share_of_runs_full:.0%} of runs fill)"
@@ -108,19 +119,21 @@ def draw_camps(data, *, dpi: int = style.DPI):
                 when = "not full" + (f" in most runs ({row.share_of_runs_full:.0%} fill)"
                                      if runs.is_ensemble else " in this run")
             ax.set_title(f"{row.camp}\ncapacity {style.people(row.capacity)}", fontsize=8.5)
-            ax.text(0.03, 0.95, when, transform=ax.transAxes, fontsize=7, va="top",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.6, "pad": 1})
+            labels.append(when)
             ax.set_ylim(bottom=0)
             ax.yaxis.set_major_formatter(style.thousands_formatter())
             style.date_axis(ax, maxticks=5)
             ax.set_xlabel("")
         for ax in axes[len(table):]:
             ax.set_visible(False)
-        if len(table):
-            axes[0].legend(loc="lower right", fontsize=6.5)
         for ax in axes[::cols]:
             ax.set_ylabel("people")
         _bottom_row_dates(axes, len(table), cols)
+        placer = Placer(fig)
+        if len(table):
+            placer.legend(axes[0], fontsize=6.5)
+        for ax, when in zip(axes, labels):
+            placer.text(ax, when, avoid=placer.boxes(ax), fontsize=7, bbox=BOX)
     return fig, {"camps": table}
 
 

@@ -16,6 +16,7 @@ from sim.analysis import indicators as ind
 from sim.analysis.indicators import band
 from sim.io.results import Runs, as_runs
 from sim.report.plots import style
+from sim.report.plots.placement import REFERENCE, Placer
 
 SHORT = {3: "72h", 14: "2w", 30: "1m", 90: "3m"}
 
@@ -79,15 +80,10 @@ def draw_displacement(data, *, dpi: int = style.DPI):
             ax_cum.annotate(SHORT[row.day], (x, row.displaced_p50), xytext=(-4, 5),
                             textcoords="offset points", ha="right", fontsize=7.5)
             lines.append(f"{row.checkpoint:<9} {style.band_text(row.displaced_p50, row.displaced_p10, row.displaced_p90, runs)}")
-        if lines:
-            ax_cum.text(0.03, 0.83, "Displaced by\n" + "\n".join(lines), transform=ax_cum.transAxes,
-                        va="top", ha="left", fontsize=7.5, family="monospace",
-                        bbox={"facecolor": "white", "edgecolor": style.LIGHT_GREY, "pad": 4})
         ax_cum.set_title("People displaced so far (each person once)")
         ax_cum.set_ylabel("people")
         ax_cum.yaxis.set_major_formatter(style.thousands_formatter())
         ax_cum.set_ylim(bottom=0)
-        ax_cum.legend(loc="upper left")
         # --- daily
         for key, color, label in (("daily_new", "vermillion", "newly displaced per day"),
                                   ("daily_arrivals", "bluish_green", "arrivals at destinations per day")):
@@ -101,24 +97,29 @@ def draw_displacement(data, *, dpi: int = style.DPI):
         ax_day.set_ylim(10, top * 2)
         lo_level, hi_level = IMPACT_LEVELS_PER_DAY
         ax_day.axhspan(lo_level, hi_level, color=style.OKABE_ITO["yellow"], alpha=0.25, lw=0)
-        ax_day.axhspan(hi_level, top * 2, color=style.OKABE_ITO["orange"], alpha=0.08, lw=0)
-        for level in IMPACT_LEVELS_PER_DAY:
-            ax_day.axhline(level, color=style.GREY, lw=0.8, ls="--")
-            ax_day.annotate(f"{level:,} arrivals/day", (1.0, level), xycoords=("axes fraction", "data"),
-                            xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom",
-                            fontsize=7, color="#444444",
-                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+        ax_day.axhspan(hi_level, top * 1e6, color=style.OKABE_ITO["orange"], alpha=0.08, lw=0)
+        for level in IMPACT_LEVELS_PER_DAY:      # labelled outside the axes, never on the data
+            ax_day.axhline(level, color=style.GREY, lw=0.8, ls="--", gid=REFERENCE)
+            ax_day.annotate(f"{level:,}/day", (1.0, level), xycoords=("axes fraction", "data"),
+                            xytext=(3, 0), textcoords="offset points", ha="left", va="center",
+                            fontsize=7, color="#444444")
         p_day = int(peaks.loc[0, "p50"])
         p_val = float(peaks.loc[1, "p50"])
-        ax_day.annotate(f"peak {style.people(p_val)}/day\n{runs.date(p_day)}",
-                        (t[p_day], max(p_val, 1)), xytext=(10, -4), textcoords="offset points",
-                        fontsize=7.5, va="top")
+        ax_day.plot([t[p_day]], [max(p_val, 1)], "o", ms=4, color=style.OKABE_ITO["black"])
         ax_day.set_title("New displacement and arrivals per day (log scale)")
         ax_day.set_ylabel("people per day")
         ax_day.yaxis.set_major_formatter(style.thousands_formatter())
-        ax_day.legend(loc="lower right", bbox_to_anchor=(1.0, 0.02))
         for ax in (ax_cum, ax_day):
             style.date_axis(ax)
+        placer = Placer(fig)
+        placer.legend(ax_cum)
+        if lines:
+            placer.text(ax_cum, "Displaced by\n" + "\n".join(lines), avoid=placer.boxes(ax_cum),
+                        fontsize=7.5, family="monospace")
+        placer.legend(ax_day, ("lower right", "lower left", "upper right", "upper left",
+                               "lower center", "upper center", "center"))
+        placer.text(ax_day, f"peak {style.people(p_val)}/day on {runs.date(p_day)} (black dot)",
+                    avoid=placer.boxes(ax_day), fontsize=7.5)
     series = pd.DataFrame({"date": [runs.date(i) for i in range(runs.days)]})
     for key in ("cumulative", "daily_new", "daily_arrivals"):
         med, lo, hi = band(s[key])

@@ -4,6 +4,9 @@ Plain matplotlib (no LaTeX, no browser): each page is a :class:`~matplotlib.figu
 of A4 size with the same header and provenance footer as the figures, so the PDF reads as
 one document. Text is wrapped by an estimate of character width that errs on the narrow
 side; tables size their columns from their contents and shrink the font to fit the width.
+A table that does not fit the rest of a page continues on the next with its header repeated,
+unless the page is already more than 70 % full (:data:`MOVE_IF_LESS_THAN`), so no page but
+the last is left half empty; :meth:`Document.fill` measures it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from sim.report.plots import style
 A4 = (8.27, 11.69)      # inches, portrait
 MARGIN = 0.7            # inches
 CHAR_EM = 0.56          # average character width / font size (DejaVu Sans, generous)
+MOVE_IF_LESS_THAN = 0.3
+"""A table that fits on one page moves to the next only if less than this share of the
+current page is left; otherwise it starts here and continues (header repeated)."""
 
 
 class Document:
@@ -29,6 +35,8 @@ class Document:
         self.title = title
         self.pages: list[Figure] = []
         self.y = 0.0                   # inches from the top of the current page
+        self._ends: list[float] = []   # where the content of each finished page ends (inches)
+        self._headings: list = []      # (level, text, artists, y) of headings with nothing after them yet
         self._new_page()
 
     # ----------------------------------------------------------------- pages
@@ -40,7 +48,18 @@ class Document:
     def bottom(self) -> float:
         return A4[1] - MARGIN - 0.35   # keep the footer clear
 
+    @property
+    def top(self) -> float:
+        return MARGIN + 0.1
+
+    def fill(self) -> list[float]:
+        """The share of each page's writing area that holds content (the last page so far)."""
+        ends = self._ends + [self.y]
+        return [max(0.0, min(1.0, (y - self.top) / (self.bottom - self.top))) for y in ends]
+
     def _new_page(self) -> None:
+        if self.pages:
+            self._ends.append(self.y)
         fig = Figure(figsize=A4, dpi=150)
         n = len(self.pages) + 1
         fig.text(MARGIN / A4[0], 1 - 0.4 / A4[1],
@@ -53,14 +72,26 @@ class Document:
                  va="bottom", linespacing=1.3)
         self.pages.append(fig)
         self.fig = fig
-        self.y = MARGIN + 0.1
+        self.y = self.top
 
     def _need(self, inches: float) -> None:
         if self.y + inches > self.bottom:
             self._new_page()
 
-    def _text(self, x_in: float, text: str, size: float, **kw) -> None:
-        self.fig.text(x_in / A4[0], 1 - self.y / A4[1], text, fontsize=size, va="top", **kw)
+    def _text(self, x_in: float, text: str, size: float, **kw):
+        return self.fig.text(x_in / A4[0], 1 - self.y / A4[1], text, fontsize=size, va="top", **kw)
+
+    def _new_page_keeping_heading(self) -> None:
+        """Start a new page; headings left alone at the bottom of this one move with it."""
+        headings, self._headings = self._headings, []
+        for _, _, artists, _ in headings:
+            for artist in artists:
+                artist.remove()
+        if headings:
+            self.y = headings[0][3]
+        self._new_page()
+        for level, text, _, _ in headings:
+            self.heading(text, level)
 
     def page_break(self) -> None:
         self._new_page()
@@ -69,12 +100,16 @@ class Document:
     def heading(self, text: str, level: int = 1) -> None:
         size = {0: 16, 1: 12.5, 2: 10.5}[level]
         lines = textwrap.wrap(text, int(self.width * 72 / (size * CHAR_EM * 1.12)))
-        self._need(size * (1.5 * len(lines) + 1) / 72 + 0.5)   # never last on a page
+        if self.y + size * (1.5 * len(lines) + 1) / 72 + 0.5 > self.bottom:   # never last on a page
+            self._new_page_keeping_heading()
+        y_before = self.y
         self.y += 0.12 if level else 0.0
+        artists = []
         for line in lines:
-            self._text(MARGIN, line, size, fontweight="bold")
+            artists.append(self._text(MARGIN, line, size, fontweight="bold"))
             self.y += size * 1.45 / 72
         self.y += size * 0.2 / 72
+        self._headings.append((level, text, artists, y_before))
 
     def paragraph(self, text: str, size: float = 8.8, indent: float = 0.0, bullet: str = "",
                   **kw) -> None:
@@ -82,8 +117,9 @@ class Document:
         lines = textwrap.wrap(text, chars, initial_indent=bullet,
                               subsequent_indent=" " * (2 * len(bullet)))
         step = size * 1.45 / 72
-        if len(lines) <= 8:
-            self._need(step * len(lines))      # keep a short paragraph on one page
+        if len(lines) <= 8 and self.y + step * len(lines) > self.bottom:
+            self._new_page_keeping_heading()   # keep a short paragraph on one page
+        self._headings = []
         for line in lines:
             self._need(step)
             self._text(MARGIN + indent, line, size, **kw)
@@ -126,8 +162,12 @@ class Document:
         line_h = size * 1.25 / 72
         total = head_h + 0.05 + sum(row_h + (max(str(c).count("\n") for c in r)) * line_h
                                     for r in rows)
-        fits_a_page = total < self.bottom - (MARGIN + 0.1)
-        self._need(total + 0.1 if fits_a_page else head_h + 2 * row_h + 0.1)  # keep together
+        fits_a_page = total < self.bottom - self.top
+        left = self.bottom - self.y
+        if total + 0.1 > left and (left < head_h + 3 * row_h + 0.1 or
+                                   (fits_a_page and left < MOVE_IF_LESS_THAN * (self.bottom - self.top))):
+            self._new_page_keeping_heading()
+        self._headings = []
         draw_header()
         for k, r in enumerate(rows):
             n_lines = max(str(cell).count("\n") + 1 for cell in r)

@@ -72,15 +72,16 @@ def styled():
 
 
 def new_figure(size: tuple[float, float], runs: Runs, what: str, *, is_map: bool = False,
-               outlines: bool = True, dpi: int = DPI) -> Figure:
-    """A figure with the standard header (what, scenario, runs) and footer (provenance).
+               outlines: bool = True, dpi: int = DPI, note: str = "") -> Figure:
+    """A figure with the standard header (what, scenario, runs) and footer (``note``, then
+    provenance).
 
     The layout engine keeps the axes clear of both, so nothing is clipped; the saved image
     is exactly ``size * dpi`` pixels (no tight bounding box).
     """
     fig = Figure(figsize=size, dpi=dpi, layout="constrained")
     w, h = size
-    lines = [provenance_line(runs)]
+    lines = ([note] if note else []) + [provenance_line(runs)]
     if is_map:
         lines.append(DISCLAIMER + (" Boundaries and community locations: OCHA COD-AB / COD-PP "
                                    "(CC BY 3.0 IGO); outlines also Natural Earth;"
