@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--dpi", type=_positive_int, default=200, help="PNG resolution (default 200)")
     m.add_argument("--out", default="results", help="output folder (default: results)")
     m.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    from sim.cli import explore
+    explore.add_parser(sub)
     return p
 
 
@@ -172,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_plot(args)
         if args.command == "memo":
             return _cmd_memo(args)
+        if args.command == "explore":
+            from sim.cli.explore import run as cmd_explore
+
+            return cmd_explore(args)
     except InputError as exc:
         sys.stderr.write(f"idlib-sim: error: {exc}\n")
         return EXIT_BAD_INPUT
