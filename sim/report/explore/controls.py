@@ -101,7 +101,8 @@ def scenario_from_controls(base: Scenario, controls: Controls, geography: Geogra
     data = base.model_dump(mode="json", by_alias=True)
     data["name"] = f"{base.name}_whatif"
     changed = changes_in_words(base, controls, geography)
-    data["title"] = f"What-if: {base.title or base.name}"
+    data["title"] = (f"What-if based on {base.name}: " + "; ".join(changed) if changed
+                     else f"What-if: {base.title or base.name}")
     data["description"] = ("Settings from the what-if page (idlib-sim explore), based on "
                            f"{base.name}: " + ("; ".join(changed) if changed else "no changes") + ".")
     data["seed"] = controls.seed

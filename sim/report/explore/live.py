@@ -62,6 +62,7 @@ class MapMaker:
         self._lock = threading.Lock()
         self._wanted = None         # (key, data, day index)
         self._done = None           # (key, day index, png)
+        self._drawing = None        # key being drawn
         self._busy = False
         self._pool: ProcessPoolExecutor | None = None
 
@@ -71,7 +72,7 @@ class MapMaker:
                 self._done = None              # another model (after a Reset): not its map
             done = self._done
             drawn = done is not None and done[0] == key
-            queued = self._wanted is not None and self._wanted[0] == key
+            queued = key == self._drawing or (self._wanted is not None and self._wanted[0] == key)
             if not drawn and not queued:
                 self._wanted = (key, data, day_index)
                 if not self._busy:
@@ -90,15 +91,16 @@ class MapMaker:
             with self._lock:
                 job, self._wanted = self._wanted, None
                 if job is None:
-                    self._busy = False
+                    self._busy, self._drawing = False, None
                     return
+                self._drawing = job[0]
                 if self._pool is None:
                     self._pool = worker_pool()
                 pool = self._pool
             key, data, day_index = job
             png, seconds = pool.submit(_timed, self._draw, data, day_index).result()
             with self._lock:
-                self._done = (key, day_index, png)
+                self._done, self._drawing = (key, day_index, png), None
             on_ready()
             time.sleep(seconds * (1 - self.DUTY) / self.DUTY)
 

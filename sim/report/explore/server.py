@@ -111,4 +111,7 @@ def serve(scenario: str | Path, *, host: str = LOOPBACK, port: int = DEFAULT_POR
                 webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    finally:
+        server.should_exit = True        # ends the announcer if the server never started
