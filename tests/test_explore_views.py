@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.analysis.summary import summarise
-from sim.io.results import Runs, load_results
+from sim.io.results import load_results
 from sim.report.explore import downloads, live, views
 from sim.report.explore.live import MapMaker, Snapshot
 from sim.report.explore.session import PageSettings, WhatIfModel, scenarios_beside
