@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.io.results import load_results
 from tests.conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -104,12 +105,17 @@ def choose(page, label: str, option: str) -> None:
 
 
 def enter(page, label: str, value: int) -> None:
-    """Type a number as a person does, and press Enter."""
+    """Type a number as a person does and leave the field; check the page kept it."""
     box = page.get_by_label(label)
-    box.click()
-    box.press("Control+a")
-    box.press_sequentially(str(value))
-    box.press("Enter")
+    for _ in range(3):
+        box.click()
+        box.press("Control+a")
+        box.press_sequentially(str(value))
+        box.press("Tab")
+        time.sleep(1.0)
+        if box.input_value() == str(value):
+            return
+    raise AssertionError(f"the page did not take {value} for {label!r}: shows {box.input_value()}")
 
 
 def play_ten_days(page) -> None:
@@ -141,6 +147,11 @@ def test_quota_lets_people_cross_and_closed_does_not(page_url, browser):
     assert f"{CROSSING} crossing quota 5,000/day from day 0" in page.inner_text("body")
     assert "people 100,000" in page.inner_text("body")
     crossed_with_quota = headline_number(page, "Crossed into Turkey")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download this run (NetCDF)").click()
+    run = load_results(download.value.path())
+    assert run.sizes["time"] >= 10
+    assert float(run["crossed_border"][-1]) > 0
     page.wait_for_selector("img", timeout=60_000)                   # the flow map
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "explore_quota.png"), full_page=True)

@@ -28,8 +28,13 @@ from sim.report.explore.session import PageSettings, WhatIfModel
 
 MAX_PEOPLE = 5_000_000
 """Largest population the page accepts: about 0.5 GB of model state at 2.5 M people."""
-PLAY_INTERVAL_MS = 1
-RENDER_INTERVAL_DAYS = 1
+PLAY_INTERVAL_MS = 20
+"""Mesa's pause between two plays of ``RENDER_INTERVAL_DAYS`` days: room for the server to
+send the page its updates (with none the page falls behind the run)."""
+RENDER_INTERVAL_DAYS = 2
+"""Days between redraws while playing (Mesa's "Render Interval", which Step also advances):
+redrawing the views costs about as much as a simulated day, so every day would hold a
+2.5 M-person run below 5 days per second on two cores."""
 
 
 # --------------------------------------------------------------------------- controls
