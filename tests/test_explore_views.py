@@ -104,12 +104,13 @@ def test_netcdf_download_is_the_run_so_far(model, tmp_path):
     np.testing.assert_allclose(ds["cumulative_displaced"].values, model.recorder.cumulative_displaced[:8])
 
 
-def test_memo_runs_the_settings_to_the_end(model, tmp_path):
-    folder = downloads.write_memo(model.config, model.seed, tmp_path)
+def test_the_memo_runs_the_settings_to_the_end_in_a_worker_process(model, tmp_path):
+    from sim.report.explore.page import _write_memo
+
+    folder = _write_memo(model, tmp_path)
     assert folder.parent == tmp_path / "tiny_views_whatif" and folder.name.startswith("memo-seed1-")
     assert (folder / "memo.pdf").stat().st_size > 10_000
-    key = (folder / "key_figures.csv").read_text()
-    assert "displaced by the end (day 12)" in key
+    assert "displaced by the end (day 12)" in (folder / "key_figures.csv").read_text()
 
 
 def test_map_maker_draws_the_newest_request_and_skips_the_rest(monkeypatch):
@@ -134,4 +135,24 @@ def test_map_maker_draws_the_newest_request_and_skips_the_rest(monkeypatch):
     assert maps.request(("m", 3), None, 3, lambda: None) == (3, b"png3")
     assert drawn == [0, 3] and ready.is_set()
     assert maps.request(("other model", 0), None, 0, lambda: None) is None   # after a Reset
+    while len(drawn) < 3:
+        time.sleep(0.05)
+    maps.close()
+
+
+def test_a_failed_map_does_not_stop_the_next(monkeypatch):
+    monkeypatch.setattr(live, "worker_pool", lambda: ThreadPoolExecutor(1))
+
+    def draw(data, day):
+        if day == 0:
+            raise ValueError("no map today")
+        return b"png"
+
+    maps = MapMaker(draw=draw)
+    maps.DUTY = 1.0
+    maps.request(("m", 0), None, 0, lambda: None)
+    deadline = time.time() + 5
+    while maps.request(("m", 1), None, 1, lambda: None) is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert maps.request(("m", 1), None, 1, lambda: None) == (1, b"png")
     maps.close()

@@ -8,6 +8,7 @@ would hold Python's interpreter lock away from the model for most of that time.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import time
@@ -16,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from sim.io.dataset import to_dataset
 from sim.io.results import Runs
 from sim.report.explore import views
+
+log = logging.getLogger(__name__)
 
 
 class Snapshot:
@@ -98,7 +101,13 @@ class MapMaker:
                     self._pool = worker_pool()
                 pool = self._pool
             key, data, day_index = job
-            png, seconds = pool.submit(_timed, self._draw, data, day_index).result()
+            try:
+                png, seconds = pool.submit(_timed, self._draw, data, day_index).result()
+            except Exception:           # noqa: BLE001 - a failed map must not stop the next ones
+                log.exception("the flow map of day %d could not be drawn", day_index + 1)
+                with self._lock:
+                    self._drawing = None
+                continue
             with self._lock:
                 self._done, self._drawing = (key, day_index, png), None
             on_ready()

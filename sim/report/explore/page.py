@@ -147,7 +147,7 @@ def make_views(snapshot: Snapshot, maps: MapMaker, out_dir: Path) -> list:
             if runs is None:
                 solara.Text(f"{model.config.start_date}: day 0 of {model.config.days}",
                             classes=["whatif-date"])
-                solara.Text("Press the play button to run, or Step for one day.")
+                solara.Text("Press the play button to run, or Step.")
             else:
                 now = views.headline(runs, model.config.days)
                 solara.Text(now.when, classes=["whatif-date"])
@@ -198,7 +198,8 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @solara.component
 def RunButtons(model, out_dir: Path, day: int):
     """Download this run (NetCDF) and write the planning memo for these settings."""
-    memo = solara.lab.use_task(lambda: _write_memo(model, out_dir), dependencies=None)
+    memo = solara.lab.use_task(lambda: _write_memo(model, out_dir), dependencies=None,
+                               raise_error=False)
     with solara.Row():
         if day >= 0:
             solara.FileDownload(lambda: downloads.netcdf_bytes(model),
