@@ -103,14 +103,17 @@ def test_front_end_assets_are_installed_with_the_same_version():
     assert metadata.version("solara-assets") == metadata.version("solara")
 
 
-def test_missing_assets_are_named(monkeypatch):
+@pytest.mark.parametrize("missing, words", [("solara-assets", ["solara-assets=="]),
+                                            ("solara", ['".[explore]"'])])
+def test_missing_packages_are_named(monkeypatch, bound, capsys, missing, words):
     real = metadata.version
 
     def version(name):
-        if name == "solara-assets":
+        if name == missing:
             raise metadata.PackageNotFoundError(name)
         return real(name)
 
     monkeypatch.setattr(server.metadata, "version", version)
-    problem = server.assets_problem()
-    assert "solara-assets" in problem and metadata.version("solara") in problem
+    assert main_exit_code(["explore", "--no-browser", "--port", str(free_port())]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert all(w in line for w in words) and "host" not in bound

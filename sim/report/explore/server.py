@@ -64,7 +64,8 @@ def assets_problem() -> str | None:
     try:
         solara_version = metadata.version("solara")
     except metadata.PackageNotFoundError:
-        return "solara is not installed; pip install 'idlib-sim[explore]'"
+        return ("the what-if page is not installed; install it with pip install \".[explore]\" "
+                "from the repository (the explore extra: solara and its assets)")
     try:
         assets_version = metadata.version("solara-assets")
     except metadata.PackageNotFoundError:
