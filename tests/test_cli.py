@@ -233,7 +233,7 @@ def subcommands() -> dict:
 
 
 COMMAND_NAMES = ["run", "check", "bench", "bench-ensemble", "sweep", "sensitivity", "validate",
-                 "calibrate", "plot", "memo", "flee-run", "flee-import"]
+                 "calibrate", "plot", "memo", "flee-run", "flee-import", "explore"]
 
 
 def test_every_command_is_registered():

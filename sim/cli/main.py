@@ -17,6 +17,7 @@ from sim.cli import (
     bench_ensemble,
     calibrate,
     check,
+    explore,
     flee_import,
     flee_run,
     memo,
@@ -29,7 +30,7 @@ from sim.cli import (
 from sim.cli.common import EXIT_BAD_INPUT, Parser
 
 COMMANDS = (run, check, bench, bench_ensemble, sweep, sensitivity, validate, calibrate, plot, memo,
-            flee_run, flee_import)
+            flee_run, flee_import, explore)
 """In the order ``idlib-sim --help`` lists them."""
 
 EXAMPLES = """\
