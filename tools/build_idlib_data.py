@@ -11,7 +11,7 @@ the research folder.  Plain Python 3.11 standard library only.
 Inputs (research folder, default ``<repo>/../shared/data/idlib``):
     locations.csv, routes.csv, control_changes.csv, outlines.geojson
 
-Outputs (this folder):
+Outputs (``sim/data/idlib_coarse/``):
     locations.csv, subdistricts.csv, roads.csv, groups.csv, front_points.csv,
     outlines.geojson (byte-for-byte copy)
 ``sources.md`` is written by hand; the totals printed by this script are the
