@@ -10,6 +10,7 @@ fix, exit 2. Command modules import heavy libraries only inside ``run``, so ``id
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from sim.cli import (
@@ -50,17 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.cli.interrupts import Interrupted, handled
     from sim.errors import InputError
 
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except InputError as exc:
-        sys.stderr.write(f"idlib-sim: error: {exc}\n")
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("idlib-sim: interrupted; nothing was written for the unfinished run\n")
-        return 130
+    with handled() as guard:      # first, so a Ctrl-C at any moment gets the one-line exit
+        try:
+            args = build_parser().parse_args(argv)
+            args.interrupts = guard
+            return args.func(args)
+        except InputError as exc:
+            sys.stderr.write(f"idlib-sim: error: {exc}\n")
+            return EXIT_BAD_INPUT
+        except Interrupted as exc:
+            return guard.stopped(exc)
+        except KeyboardInterrupt:     # handlers not installed (not the main thread)
+            return guard.stopped(Interrupted(signal.SIGINT))
 
 
 if __name__ == "__main__":  # pragma: no cover
