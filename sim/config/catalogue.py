@@ -63,7 +63,7 @@ def _scenario(path: Path) -> Entry:
     try:
         sc = read_scenario(path)
     except InputError as exc:
-        return Entry(path, "scenario", path.stem, "", "", problem=exc.message)
+        return Entry(path, "scenario", path.stem, "", "", problem=_problem(exc))
     detail = (f"{sc.days} days from {sc.start_date}, {sc.population.total_people:,} people"
               + ("" if sc.region == "idlib" else f", region {Path(sc.region).name}"))
     return Entry(path, "scenario", sc.name, sc.title or sc.description.strip(), detail)
@@ -77,10 +77,16 @@ def _sweep(path: Path) -> Entry:
         raw = read_yaml(path)
         spec = SweepSpec.model_validate(raw)
     except InputError as exc:
-        return Entry(path, "sweep", path.stem, "", "", problem=exc.message)
+        return Entry(path, "sweep", path.stem, "", "", problem=_problem(exc))
     except ValidationError as exc:
-        return Entry(path, "sweep", str((raw or {}).get("name", path.stem)), "", "",
-                     problem=str(friendly_error(exc, str(path), SweepSpec)))
+        name = raw.get("name", path.stem) if isinstance(raw, dict) else path.stem
+        return Entry(path, "sweep", str(name), "", "",
+                     problem=_problem(friendly_error(exc, str(path), SweepSpec)))
     varied = f", {len(spec.parameters)} parameters ({spec.sampler.kind})" if spec.parameters else ""
     detail = f"{spec.members} member{'s' if spec.members > 1 else ''} of {Path(spec.base).name}{varied}"
     return Entry(path, "sweep", spec.name, spec.description.strip(), detail)
+
+
+def _problem(exc: InputError) -> str:
+    """The error without the file name (the listing shows it): ``days: must be >= 1 ...``."""
+    return f"{exc.field}: {exc.message}" if exc.field else exc.message
