@@ -232,8 +232,9 @@ def subcommands() -> dict:
     return dict(sub.choices)
 
 
-COMMAND_NAMES = ["run", "check", "bench", "bench-ensemble", "sweep", "sensitivity", "validate",
-                 "calibrate", "plot", "memo", "flee-run", "flee-import", "explore"]
+COMMAND_NAMES = ["scenarios", "new", "run", "check", "compare", "bench", "bench-ensemble", "sweep",
+                 "sensitivity", "validate", "calibrate", "plot", "memo", "flee-run", "flee-import",
+                 "explore"]
 
 
 def test_every_command_is_registered():
@@ -365,3 +366,104 @@ def test_bench_ensemble_people_override(tmp_path, monkeypatch, capsys):
     assert "(2 runs, 0 failed; combine included)" in out
     assert "Dask" not in out and "projected 64-member ensemble" in out
     assert os.listdir(tmp_path) == ["tiny.yaml"]      # the timed runs are cleaned up
+
+
+# --------------------------------------------------------------------------- version, run options
+
+
+def test_version(capsys):
+    import sim
+
+    assert main_exit_code(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"idlib-sim {sim.__version__}"
+
+
+@pytest.fixture(scope="module")
+def reduced_run(tmp_path_factory):
+    """``run --days 6 --people 4000 --json``, once, and the full-length file name it must not take."""
+    folder = tmp_path_factory.mktemp("reduced")
+    path = write_tiny(folder)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", str(path), "--days", "6", "--people", "4000", "--seed", "2",
+                     "--json", "--out", str(folder / "res"), "--quiet"])
+    return code, out.getvalue(), err.getvalue(), folder / "res" / "tiny"
+
+
+def test_run_days_and_people_override_the_scenario(reduced_run):
+    code, out, err, folder = reduced_run
+    assert code == 0, err
+    (nc,) = folder.glob("*.nc")
+    assert nc.name.startswith("seed2-") and nc.stem.endswith("-days6-total_people4000")
+    with xr.open_dataset(nc) as ds:
+        assert ds.sizes["time"] == 6
+        assert int(ds.attrs["initial_people"]) == 4000
+        assert int(ds.attrs["seed"]) == 2
+        np.testing.assert_allclose(ds["people_total"].values, 4000)
+
+
+def test_run_json_is_the_printed_summary_next_to_the_netcdf(reduced_run):
+    import json
+    import math
+
+    from sim.analysis.summary import summarise
+
+    code, out, _, folder = reduced_run
+    (nc,) = folder.glob("*.nc")
+    path = nc.with_suffix(".json")
+    assert f"summary: {path}" in out.replace("\n", "")
+    data = json.loads(path.read_text())                  # strict JSON: no NaN
+    with xr.open_dataset(nc) as ds:
+        s = summarise(ds.load())
+    assert data["total_displaced"] == s.total_displaced
+    assert data["in_camps"] == s.in_camps and data["days"] == 6 and data["seed"] == 2
+    assert {k: v for k, v in data["displaced_by_day"].items()} == \
+        {str(k): v for k, v in s.displaced_by_day.items()}
+    share = s.women_and_children_share
+    assert data["women_and_children_share"] == (None if math.isnan(share) else share)
+    assert data["provenance"]["netcdf"] == nc.name
+    assert data["provenance"]["scenario_sha256"] == \
+        xr.open_dataset(nc).attrs["scenario_sha256"]
+    assert not list(folder.glob(".*.part"))
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--days", "5000"], ["days", "3650", "5000"]),
+    (["--people", "0"], ["--people", ">= 1"]),
+    (["--days", "ten"], ["--days", "'ten'"]),
+])
+def test_run_overrides_are_validated_before_running(tmp_path, monkeypatch, capsys, flags, words):
+    monkeypatch.chdir(tmp_path)
+    path = write_tiny(tmp_path)
+    assert main_exit_code(["run", str(path), *flags, "--quiet"]) == 2
+    line = one_line(capsys.readouterr().err)
+    for word in words:
+        assert word in line, line
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_copy_that_keeps_the_name_warns_that_it_writes_beside_the_original(tmp_path, capsys):
+    original = write_tiny(tmp_path, "original.yaml", days=3)
+    out = str(tmp_path / "res")
+    assert main(["run", str(original), "--out", out, "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["run", str(original), "--out", out, "--quiet", "--seed", "4"]) == 0
+    assert "warning" not in capsys.readouterr().err      # more runs of the same file: fine
+    copy = write_tiny(tmp_path, "copy.yaml", days=3, behaviour={"flee_propensity": 2.0})
+    assert main(["run", str(copy), "--out", out, "--quiet"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("idlib-sim: warning:"), err
+    assert "holds 2 runs of another scenario file" in err[0] and "original.yaml" in err[0]
+    assert "name:" in err[0] and "--out" in err[0]
+    assert len(list((tmp_path / "res" / "tiny").glob("*.nc"))) == 3    # the run went on
+
+
+def test_an_edited_scenario_warns_about_its_earlier_runs(tmp_path, capsys):
+    path = write_tiny(tmp_path, "s.yaml", days=3)
+    out = str(tmp_path / "res")
+    assert main(["run", str(path), "--out", out, "--quiet"]) == 0
+    write_tiny(tmp_path, "s.yaml", days=4)
+    capsys.readouterr()
+    assert main(["run", str(path), "--out", out, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "an earlier version of s.yaml" in err and "refuse the mix" in err

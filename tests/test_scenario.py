@@ -260,7 +260,7 @@ def test_missing_file(tmp_path, tiny_geo):
 
 
 def test_directory_instead_of_file(tmp_path, tiny_geo):
-    assert_one_line(load_error(tmp_path, tiny_geo), "not found")
+    assert_one_line(load_error(tmp_path, tiny_geo), "is a folder", "idlib-sim scenarios")
 
 
 # --------------------------------------------------------------------------- good files

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sim.cli.common import add_backend, add_command, add_out, add_seed, add_workers, positive_int
+from pathlib import Path
+
+from sim.cli.common import (
+    add_backend,
+    add_command,
+    add_out,
+    add_seed,
+    add_workers,
+    keep_runs_in,
+    positive_int,
+)
 
 
 def add_parser(subparsers):
@@ -50,6 +60,7 @@ def run(args) -> int:
                             members=args.members, scale=args.scale, seed=args.seed)
     print(f"calibrating {', '.join(plan.parameter_names)} on {len(rows)} observed rows: "
           f"{len(plan.points)} points x {len(plan.seeds)} members at scale {args.scale:g}")
+    keep_runs_in(args, Path(args.out) / plan.spec.name)
     result = run_sweep(plan, args.out, workers=args.workers, scheduler=args.scheduler,
                        dask_local=args.dask_local)
     points = distances(plan.points, len(plan.seeds), result.folder, rows, geo, args.scale)

@@ -136,6 +136,14 @@ def note(text: str) -> None:
 # --------------------------------------------------------------------------- folders
 
 
+def keep_runs_in(args, folder: Path) -> None:
+    """Tell the interrupt handler (:mod:`sim.cli.interrupts`) which sweep folder this command
+    fills, so an interrupted command can say how many finished runs it kept there."""
+    guard = getattr(args, "interrupts", None)
+    if guard is not None:
+        guard.keep_runs_in(folder)
+
+
 def check_folder(folder: Path, flag: str) -> None:
     """``folder`` (or the nearest of its parents that exists) must be a folder, not a file."""
     from sim.errors import InputError

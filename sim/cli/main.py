@@ -10,6 +10,8 @@ fix, exit 2. Command modules import heavy libraries only inside ``run``, so ``id
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 
 from sim.cli import (
@@ -17,24 +19,28 @@ from sim.cli import (
     bench_ensemble,
     calibrate,
     check,
+    compare,
     explore,
     flee_import,
     flee_run,
     memo,
+    new,
     plot,
     run,
+    scenarios,
     sensitivity,
     sweep,
     validate,
 )
 from sim.cli.common import EXIT_BAD_INPUT, Parser
 
-COMMANDS = (run, check, bench, bench_ensemble, sweep, sensitivity, validate, calibrate, plot, memo,
-            flee_run, flee_import, explore)
+COMMANDS = (scenarios, new, run, check, compare, bench, bench_ensemble, sweep, sensitivity, validate,
+            calibrate, plot, memo, flee_run, flee_import, explore)
 """In the order ``idlib-sim --help`` lists them."""
 
 EXAMPLES = """\
 examples:
+  idlib-sim scenarios           (what there is to run)
   idlib-sim run scenarios/idlib_full_assault.yaml --seed 3
   idlib-sim memo scenarios/idlib_full_assault.yaml --members 20
   idlib-sim run --help          (every command has its own help and examples)
@@ -42,8 +48,12 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from sim import __version__
+
     p = Parser(prog="idlib-sim", description="Displacement scenario simulator for Idlib (Mesa ABM).",
                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"idlib-sim {__version__}",
+                   help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub).set_defaults(func=command.run)
@@ -51,17 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.cli.interrupts import Interrupted, handled
     from sim.errors import InputError
 
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except InputError as exc:
-        sys.stderr.write(f"idlib-sim: error: {exc}\n")
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("idlib-sim: interrupted; nothing was written for the unfinished run\n")
-        return 130
+    with handled() as guard:      # first, so a Ctrl-C at any moment gets the one-line exit
+        try:
+            args = build_parser().parse_args(argv)
+            args.interrupts = guard
+            return args.func(args)
+        except InputError as exc:
+            sys.stderr.write(f"idlib-sim: error: {exc}\n")
+            return EXIT_BAD_INPUT
+        except Interrupted as exc:
+            return guard.stopped(exc)
+        except BrokenPipeError:       # e.g. 'idlib-sim scenarios | head': the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        except KeyboardInterrupt:     # handlers not installed (not the main thread)
+            return guard.stopped(Interrupted(signal.SIGINT))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from sim.cli.common import (
     add_seed,
     add_workers,
     check_folder,
+    keep_runs_in,
     positive_int,
     progress,
 )
@@ -56,12 +57,13 @@ def run(args) -> int:
 
 def _ensemble(args, scenario: Path):
     """Run (or reuse) the ensemble a memo needs; return it and the memo's folder."""
-    from sim.ensemble.sweep import run_ensemble
+    from sim.ensemble.sweep import ensemble_folder, ensemble_plan, run_ensemble
     from sim.world.scenarios import load_scenario
 
     sc = load_scenario(scenario)
     out = Path(args.out or "results")
     check_folder(out, "--out")
+    keep_runs_in(args, ensemble_folder(out, ensemble_plan(scenario, args.members, args.seed)))
     with progress(f"{sc.name} ensemble", args.members, "run", quiet=args.quiet) as bar:
         ds = run_ensemble(scenario, args.members, workers=args.workers, out_dir=out,
                           root_seed=args.seed, on_progress=bar.runs)

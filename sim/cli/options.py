@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -55,6 +58,16 @@ def parse_window(text: str | None, runs: Runs) -> tuple[int, int]:
     return i0, i1
 
 
+def _iso_date(text: str) -> pd.Timestamp | None:
+    """``YYYY-MM-DD`` only: pandas would also read 10/09/2018, as 9 October."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return pd.Timestamp(date.fromisoformat(text))
+    except ValueError:
+        return None
+
+
 def _day_index(text: str, runs: Runs, span: str) -> int:
     last = runs.days - 1
     if text.lstrip("-").isdigit():
@@ -63,11 +76,10 @@ def _day_index(text: str, runs: Runs, span: str) -> int:
             raise InputError(f"day {i} is outside the run; use {span}",
                              field="--window")
         return i
-    try:
-        when = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise InputError(f"{text!r} is neither a date (YYYY-MM-DD) nor a day index; use {span}",
-                         field="--window") from None
+    when = _iso_date(text)
+    if when is None:
+        raise InputError(f"{text!r} is neither a date written YYYY-MM-DD (e.g. 2018-09-10) nor "
+                         f"a day index; use {span}", field="--window")
     hits = np.flatnonzero(runs.dates.normalize() == when.normalize())
     if len(hits) == 0:
         raise InputError(f"{text} is outside the run; use {span}",

@@ -11,6 +11,7 @@ from sim.cli.common import (
     add_quiet,
     add_workers,
     check_folder,
+    keep_runs_in,
     note,
     progress,
 )
@@ -36,6 +37,7 @@ def run(args) -> int:
     plan = load_sweep(args.sweep)
     out = Path(args.out)
     check_folder(out, "--out")
+    keep_runs_in(args, out / plan.spec.name)
     backend = (f"Dask scheduler {args.scheduler}" if args.scheduler else
                "local Dask cluster" if args.dask_local else "local process pool")
     note(f"sweep [bold]{plan.spec.name}[/bold]: {len(plan.points)} points x "

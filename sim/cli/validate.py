@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import add_command, add_out, add_workers, positive_int
+from sim.cli.common import add_command, add_out, add_workers, keep_runs_in, positive_int
 
 
 def add_parser(subparsers):
@@ -53,12 +53,13 @@ def run(args) -> int:
         return validate_camps(args)
     target = Path(args.target)
     if target.suffix in (".yaml", ".yml"):
-        from sim.ensemble.sweep import run_ensemble
+        from sim.ensemble.sweep import ensemble_folder, ensemble_plan, run_ensemble
         from sim.world.scenarios import load_scenario
 
         sc = load_scenario(target)
         geo = load_geography(sc.region)
         rows = load_observed(args.observed, geo)          # check the CSV before running
+        keep_runs_in(args, ensemble_folder(args.out, ensemble_plan(target, args.members)))
         ds = run_ensemble(target, args.members, workers=args.workers, out_dir=args.out)
         folder = Path(args.out) / sc.name / "validation"
     else:

@@ -44,9 +44,7 @@ def read_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     where = str(path)
-    if not path.is_file():
-        raise InputError("file not found; give the path of a scenario YAML file (see scenarios/)",
-                         where=where)
+    check_yaml_path(path, "scenario")
     raw = path.read_bytes()
     data = read_yaml(path)
     chain = [path.resolve()]
@@ -75,6 +73,42 @@ def read_scenario(path: str | Path) -> Scenario:
         update["region"] = str(local_region.resolve())  # a region folder next to the file
     scenario = scenario.model_copy(update=update)
     return scenario
+
+
+RESULTS_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf", ".h5", ".hdf5")
+RESULTS_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
+"""How NetCDF-3 (classic, 64-bit offset, 64-bit data) and NetCDF-4/HDF5 files begin."""
+RESULTS_COMMANDS = "'idlib-sim plot', 'memo', 'validate' or 'compare'"
+
+
+def check_yaml_path(path: Path, what: str = "scenario") -> None:
+    """A scenario (or sweep) argument must be a YAML file; say what it is instead, and the fix.
+
+    A results file given by mistake would otherwise be read as YAML ("malformed YAML"), a
+    folder reported as "file not found".
+    """
+    where = str(path)
+    if path.is_dir():
+        yamls = sorted(p.name for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        listing = (f"in it: {', '.join(yamls[:6])}{', ...' if len(yamls) > 6 else ''}" if yamls
+                   else "it holds none")
+        raise InputError(f"is a folder, not a {what} file; give one {what} YAML file ({listing}), "
+                         "or see 'idlib-sim scenarios' for the shipped ones", where=where)
+    if not path.is_file():
+        raise InputError(f"file not found; give the path of a {what} YAML file "
+                         "(see 'idlib-sim scenarios')", where=where)
+    if is_results_file(path):
+        raise InputError(f"is a results file (NetCDF), not a {what} YAML file; results files go "
+                         f"to {RESULTS_COMMANDS}", where=where)
+
+
+def is_results_file(path: Path) -> bool:
+    """NetCDF or HDF5, by its name or by its first bytes."""
+    if path.suffix.lower() in RESULTS_SUFFIXES:
+        return True
+    with open(path, "rb") as f:
+        head = f.read(8)
+    return any(head.startswith(magic) for magic in RESULTS_MAGIC)
 
 
 def _is_shipped_region(name: str) -> bool:
@@ -120,9 +154,13 @@ def friendly_error(exc: ValidationError, where: str, root: type[BaseModel] = Sce
         fix = f"did you mean '{hint[0]}'?" if hint else f"known {word}s: {', '.join(known)}"
         return InputError(f"unknown {word}; {fix}", where=where, field=field)
     msg = err["msg"]
+    got = err.get("input")
+    if kind.startswith(("date_", "datetime_")):
+        shown = f" (got {got!r})" if isinstance(got, (str, int, float)) else ""
+        return InputError(f"not a date{shown}; write it as YYYY-MM-DD, e.g. 2018-09-10",
+                          where=where, field=field or None)
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    got = err.get("input")
     shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {got!r})"
     return InputError(f"{msg}{shown}; fix this value", where=where, field=field or None)
 

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import ValidationError
 from scipy.stats import qmc
 
-from sim.config.loading import friendly_error, read_yaml
+from sim.config.loading import check_yaml_path, friendly_error, read_yaml
 from sim.config.scenario import Scenario
 from sim.config.sweep import FIXED_AXES, ParameterSpec, SweepPlan, SweepSpec, set_path  # noqa: F401 (re-exported)
 from sim.errors import InputError
@@ -31,9 +31,7 @@ from sim.world.scenarios import check_places, load_scenario
 def load_sweep(path: str | Path, geography=None) -> SweepPlan:
     path = Path(path)
     where = str(path)
-    if not path.is_file():
-        raise InputError("file not found; give the path of a sweep YAML file (see scenarios/sweeps/)",
-                         where=where)
+    check_yaml_path(path, "sweep")
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError("the file must be a YAML mapping of sweep fields", where=where)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,27 +64,37 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     if on_progress:
         on_progress(result.skipped, 0, result.total)
     if todo:
-        for task, outcome in execute(todo, workers=workers, scheduler=scheduler,
-                                     dask_local=dask_local):
-            if isinstance(outcome, BaseException):
-                rec = {"run_id": task.run_id, "point": task.point, "member": task.member,
-                       "seed": task.seed, "params": task.params, "status": "failed",
-                       "error": " ".join(f"{type(outcome).__name__}: {outcome}".split())}
-                result.failed.append(rec)
-            else:
-                blob, rec = outcome
-                write_bytes(runs_dir / f"{task.run_id}.nc", blob)
-                result.finished += 1
-            rec["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            manifest.append(rec)
-            if on_progress:
-                on_progress(result.skipped + result.finished, len(result.failed), result.total)
+        # closing() stops the backend (workers terminated, cluster closed) the moment anything
+        # is raised here, e.g. KeyboardInterrupt while a finished run is being written.
+        with closing(execute(todo, workers=workers, scheduler=scheduler,
+                             dask_local=dask_local)) as outcomes:
+            for task, outcome in outcomes:
+                _record(task, outcome, runs_dir, manifest, result)
+                if on_progress:
+                    on_progress(result.skipped + result.finished, len(result.failed),
+                                result.total)
     result.combined = combine(folder, plan)
     if result.combined is not None and len(plan.points) == 1:
         with xr.open_dataset(result.combined) as ds:
             result.stats = write_stats(ensemble_quantiles(ds.load()), folder / "stats.nc")
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _record(task: RunTask, outcome, runs_dir: Path, manifest: Manifest,
+            result: SweepResult) -> None:
+    """Write a finished run's file (atomically), then its manifest record; or record a failure."""
+    if isinstance(outcome, BaseException):
+        rec = {"run_id": task.run_id, "point": task.point, "member": task.member,
+               "seed": task.seed, "params": task.params, "status": "failed",
+               "error": " ".join(f"{type(outcome).__name__}: {outcome}".split())}
+        result.failed.append(rec)
+    else:
+        blob, rec = outcome
+        write_bytes(runs_dir / f"{task.run_id}.nc", blob)
+        result.finished += 1
+    rec["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest.append(rec)
 
 
 def _reconcile(manifest: Manifest, finished: set[str], runs_dir: Path,

@@ -54,4 +54,7 @@ def test_the_random_worlds_reach(happens, tmp_path_factory):
         return happens(ds, scenario)
 
     # Generation only (no shrinking): this asks whether such a world comes up, not for the smallest.
-    find(worlds(), reached, settings=settings(max_examples=150, phases=[Phase.generate], **SETTINGS))
+    # Hypothesis also draws constants found in the project's loaded modules, so the sequence of
+    # worlds changes whenever a module is added or imported earlier (measured: a full camp with
+    # people in the open came up at world 12 or at world 93); the bound leaves room for that.
+    find(worlds(), reached, settings=settings(max_examples=200, phases=[Phase.generate], **SETTINGS))
