@@ -7,7 +7,8 @@ the finished Dataset, so a variable added to :mod:`sim.io.dataset` gets the conv
 without anyone remembering them; a new variable needs only ``units`` and a ``long_name``:
 
 - **Counts.** A head count (``units`` :data:`PEOPLE`) is dimensionless in CF: UDUNITS has no
-  unit "people", and CF 1.8 §3.1 writes a count as ``1``. It is written with units ``1`` and
+  unit "people", and CF writes a dimensionless number as ``1`` (§3.1; the standard-name
+  table's own counts, such as number_of_observations, have units 1). It is written with ``1`` and
   the long name "number of <long name>"; a flow (:data:`PEOPLE_PER_DAY`) with ``day-1`` and
   "number of <long name> per day". Give the long name as a noun phrase about people
   ("people reaching ..."), and it reads right both in the file and in the code.
@@ -55,7 +56,8 @@ CONVENTIONS = "CF-1.8, ACDD-1.3"
 FEATURE_TYPE = "timeSeries"
 INSTANCE_DIM = "location"
 STANDARD_NAME_VOCABULARY = "CF Standard Name Table v93"
-"""The names used here (time, latitude, longitude) are in every version of the table."""
+"""The names used here (time, latitude, longitude) are in every version of the table; v93 is
+the one compliance-checker 6.1 ships, so it checks offline without asking for another."""
 
 CONTENT_TYPES = {"image", "thematicClassification", "physicalMeasurement", "auxiliaryInformation",
                  "qualityInformation", "referenceInformation", "modelResult", "coordinate"}
@@ -81,10 +83,10 @@ than invented; an organisation that publishes runs adds its own."""
 
 def apply_conventions(ds: xr.Dataset) -> xr.Dataset:
     """Give every variable its CF/ACDD attributes, in place (and return ``ds``)."""
-    for name, var in ds.data_vars.items():
+    for var in ds.data_vars.values():
         _as_cf_units(var.attrs)
         var.attrs.setdefault("coverage_content_type", "modelResult")
-    for name, var in ds.coords.items():
+    for var in ds.coords.values():
         _as_cf_units(var.attrs)
         var.attrs.setdefault("coverage_content_type", "coordinate")
     if "time" in ds.coords:
@@ -184,7 +186,7 @@ def netcdf_encoding(ds: xr.Dataset, compress: bool = True) -> dict[str, dict]:
         elif kind in "OUS" and name in ds.dims and var.dims == (name,):
             enc.update(dtype="S1", char_dim_name=f"{name}_strlen")
         if name in ds.coords and kind in "fM":
-            enc["_FillValue"] = None          # coordinates have no missing values (CF §5)
+            enc["_FillValue"] = None          # coordinates have no missing values (CF §2.5.1)
         if compress and name in ds.data_vars and kind in "fiu":
             enc.update(zlib=True, complevel=4)
         if enc:
