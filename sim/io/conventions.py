@@ -59,6 +59,9 @@ STANDARD_NAME_VOCABULARY = "CF Standard Name Table v93"
 """The names used here (time, latitude, longitude) are in every version of the table; v93 is
 the one compliance-checker 6.1 ships, so it checks offline without asking for another."""
 
+DATE_ATTRS = ("date_created", "date_issued", "date_modified", "date_metadata_modified")
+"""ACDD dates: when the file was made, not what the run computed (all the same moment)."""
+
 CONTENT_TYPES = {"image", "thematicClassification", "physicalMeasurement", "auxiliaryInformation",
                  "qualityInformation", "referenceInformation", "modelResult", "coordinate"}
 """ISO 19115-1 MD_CoverageContentTypeCode values, the ones ACDD 1.3 allows."""
@@ -151,8 +154,7 @@ def discovery_attrs(*, dataset_id: str, title: str, summary: str, keywords: list
                     "acknowledgement)." if uses_ocha else
                     "The idlib-sim code is MIT-licensed; the region's data keep the licences "
                     f"listed in {references}."),
-        "date_created": created, "date_issued": created, "date_modified": created,
-        "date_metadata_modified": created,
+        **dict.fromkeys(DATE_ATTRS, created),
         "time_coverage_start": f"{time[0]:%Y-%m-%dT%H:%M:%SZ}",
         "time_coverage_end": f"{time[-1]:%Y-%m-%dT%H:%M:%SZ}",
         "time_coverage_duration": f"P{(time[-1] - time[0]).days}D",

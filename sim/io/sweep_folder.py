@@ -25,7 +25,7 @@ import xarray as xr
 from sim.config.sweep import SweepPlan
 from sim.errors import InputError
 from sim.io.atomic import atomic_path, write_bytes
-from sim.io.conventions import PEOPLE, apply_conventions, int_storage, netcdf_encoding
+from sim.io.conventions import DATE_ATTRS, PEOPLE, apply_conventions, int_storage, netcdf_encoding
 
 
 def claim_folder(folder: Path, plan: SweepPlan) -> None:
@@ -162,7 +162,7 @@ def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
     kind = "ensemble" if len(plan.points) == 1 else "sweep"
     out.update(id=f"{plan.spec.name}_{kind}_{plan.fingerprint()[:12]}_runs{n_runs}",
                title=f"{attrs.get('title', plan.spec.name)} ({kind} of {n_runs} runs)",
-               date_created=now, date_issued=now, date_modified=now, date_metadata_modified=now,
+               **dict.fromkeys(DATE_ATTRS, now),
                history=f"{now} {n_runs} runs combined along 'run' by idlib-sim "
                        f"{attrs.get('product_version', '')}")
     out.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
