@@ -7,6 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from sim.io.atomic import atomic_path
+from sim.io.conventions import apply_conventions, netcdf_encoding
 
 QUANTILES = (0.1, 0.5, 0.9)
 
@@ -17,13 +18,23 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
     out = ds[numeric].chunk({"run": -1}).quantile(list(q), dim="run", skipna=False)
     for v in numeric:
         out[v].attrs = dict(ds[v].attrs)
+        if "flag_values" in out[v].attrs:     # a quantile of a 0/1 flag is a share, not a flag
+            for key in ("flag_values", "flag_meanings"):
+                out[v].attrs.pop(key)
+            out[v].attrs["long_name"] += " (0 or 1 in each member; here its quantile over the members)"
     out.attrs = dict(ds.attrs)
     out.encoding = {}
     out.attrs["statistic"] = "quantiles over ensemble members (dimension 'quantile')"
-    return out
+    out["quantile"].attrs.update(long_name="probability of the quantile over the ensemble members",
+                                 units="1", coverage_content_type="coordinate")
+    if "id" in ds.attrs:
+        out.attrs["id"] = f"{ds.attrs['id']}_quantiles"
+    if "title" in ds.attrs:
+        out.attrs["title"] = f"{ds.attrs['title']}: P{', P'.join(f'{x * 100:g}' for x in q)}"
+    return apply_conventions(out)
 
 
 def write_stats(ds: xr.Dataset, path: Path) -> Path:
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4")
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=netcdf_encoding(ds))
     return path

@@ -9,6 +9,7 @@ and the CCCM cluster report them). Each location carries its sub-district as
 
 from __future__ import annotations
 
+import hashlib
 import platform
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,9 +20,10 @@ import xarray as xr
 
 from sim.engine.households import GROUPS, Status
 from sim.io.atomic import atomic_path
+from sim.io.conventions import PEOPLE, PEOPLE_PER_DAY, apply_conventions, discovery_attrs, netcdf_encoding
 
-PEOPLE = "people"
-PEOPLE_PER_DAY = "people day-1"
+INPUT = {"coverage_content_type": "auxiliaryInformation"}
+"""A variable the model was given (after scaling), not one it computed."""
 
 
 def _var(dims, data, units, long_name, **extra):
@@ -55,12 +57,12 @@ def to_dataset(model) -> xr.Dataset:
         "entered": _var(L, rec.entered[:days], PEOPLE_PER_DAY, "people entering the system at the location (spawning mode)"),
         "departures": _var(L, rec.departures[:days], PEOPLE_PER_DAY, "people setting off from the location (flights and onward moves)"),
         "flights": _var(L, rec.flights[:days], PEOPLE_PER_DAY, "people fleeing danger from the location (first or repeated displacement)"),
-        "new_displaced": _var(L, rec.new_displaced[:days], PEOPLE_PER_DAY, "people displaced for the first time in this run, by place left"),
+        "new_displaced": _var(L, rec.new_displaced[:days], PEOPLE_PER_DAY, "people displaced for the first time in this run (by place left)"),
         "border_crossings": _var(L, rec.border_crossings[:days], PEOPLE_PER_DAY, "people crossing into Turkey"),
         "camp_occupancy": _var(L, rec.camp_occupancy[:days], PEOPLE, "people occupying camp places (day-0 camp residents and admitted arrivals)"),
-        "camp_capacity": _var(("location",), camp_cap, PEOPLE, "camp capacity"),
-        "host_capacity": _var(("location",), model.host_capacity, PEOPLE, "extra people host communities can absorb"),
-        "road_capacity": _var(("road",), model.road_capacity, PEOPLE_PER_DAY, "road capacity in each direction"),
+        "camp_capacity": _var(("location",), camp_cap, PEOPLE, "people the camps can hold (camp capacity)", **INPUT),
+        "host_capacity": _var(("location",), model.host_capacity, PEOPLE, "extra people host communities can absorb", **INPUT),
+        "road_capacity": _var(("road",), model.road_capacity, PEOPLE_PER_DAY, "people the road can carry per day in each direction", **INPUT),
         "camp_overflow": _var(L, overflow, PEOPLE, "people at a camp cluster left in the open because the camps are full"),
         "danger": _var(L, con.danger[:days], "1", "conflict danger index (0 = none, 1 = front line at full intensity)"),
         "government_control": _var(L, con.government[:days].astype(np.int8), "1", "location under government control (1) or not (0)",
@@ -70,11 +72,13 @@ def to_dataset(model) -> xr.Dataset:
         "road_flow": _var(R, rec.flow[:days].sum(axis=2), PEOPLE_PER_DAY, "people entering the road (both directions)"),
         "road_flow_forward": _var(R, rec.flow[:days, :, 0], PEOPLE_PER_DAY, "people entering the road at road_from, heading to road_to"),
         "road_flow_backward": _var(R, rec.flow[:days, :, 1], PEOPLE_PER_DAY, "people entering the road at road_to, heading to road_from"),
-        "road_closed": _var(R, con.road_cut[:days].astype(np.int8), "1", "road cut by the front or closed by the scenario"),
+        "road_closed": _var(R, con.road_cut[:days].astype(np.int8), "1", "road cut by the front or closed by the scenario (1) or open (0)",
+                            flag_values=np.array([0, 1], dtype=np.int8), flag_meanings="open closed"),
         "cumulative_displaced": _var(T, rec.cumulative_displaced[:days], PEOPLE, "people displaced at least once in this run (each person once)"),
         "cumulative_flights": _var(T, rec.cumulative_flights[:days], PEOPLE, "displacement movements so far (a person fleeing twice counts twice)"),
         "crossed_border": _var(T, s[:, Status.CROSSED].sum(axis=1), PEOPLE, "people who have crossed into Turkey"),
-        "people_total": _var(T, s.sum(axis=(1, 2)), PEOPLE, "all people in the model (conservation check: day-0 people plus those entered)"),
+        "people_total": _var(T, s.sum(axis=(1, 2)), PEOPLE, "people in the model (conservation check: day-0 people plus those entered)",
+                             coverage_content_type="qualityInformation"),
         "displaced_by_group": _var(("time", "group"), rec.displaced_by_group[:days], PEOPLE,
                                    "people displaced in this run and still in the area, by age/sex group"),
         "displaced_by_origin": _var(("time", "origin", "location"), rec.displaced_by_origin[:days], PEOPLE,
@@ -86,9 +90,12 @@ def to_dataset(model) -> xr.Dataset:
     coords = {
         "time": ("time", time, {"long_name": "date (end of simulated day)", "standard_name": "time"}),
         "location": ("location", np.array(geo.names, dtype=object), {"long_name": "place name"}),
-        "lat": ("location", geo.lat, {"units": "degrees_north", "standard_name": "latitude"}),
-        "lon": ("location", geo.lon, {"units": "degrees_east", "standard_name": "longitude"}),
-        "kind": ("location", geo.kind.astype(object), {"long_name": "town, camp, crossing or external area"}),
+        "lat": ("location", geo.lat, {"units": "degrees_north", "standard_name": "latitude",
+                                      "long_name": "latitude of the place"}),
+        "lon": ("location", geo.lon, {"units": "degrees_east", "standard_name": "longitude",
+                                      "long_name": "longitude of the place"}),
+        "kind": ("location", geo.kind.astype(object), {"long_name": "town, camp, crossing or external area",
+                                                       "coverage_content_type": "thematicClassification"}),
         "location_subdistrict": ("location", geo.subdistrict_key.astype(object),
                                  {"long_name": "sub-district of the location (OCHA P-code; the name where the region has none)"}),
         "location_subdistrict_name": ("location", geo.subdistrict.astype(object),
@@ -106,7 +113,7 @@ def to_dataset(model) -> xr.Dataset:
     sub_vars, sub_coords = _by_subdistrict(geo, data_vars, coords)
     ds = xr.Dataset(data_vars={**data_vars, **sub_vars}, coords={**coords, **sub_coords})
     ds.attrs = _global_attrs(model, time, __version__)
-    return ds
+    return apply_conventions(ds)
 
 
 SUBDISTRICT_VARS = {  # name over (time, subdistrict): (summed location variables, long name)
@@ -141,7 +148,7 @@ def _by_subdistrict(geo, data_vars: dict, coords: dict) -> tuple[dict, dict]:
         units = data_vars[parts[0]][2]["units"]
         out[name] = _var(("time", "subdistrict"), total @ member, units, long_name)
     out["camp_capacity_by_subdistrict"] = _var(("subdistrict",), data_vars["camp_capacity"][1] @ member,
-                                               PEOPLE, "camp capacity in the sub-district")
+                                               PEOPLE, "people the camps of the sub-district can hold", **INPUT)
     sub_coords = {
         "subdistrict": ("subdistrict", np.array(keys, dtype=object),
                         {"long_name": "sub-district (OCHA admin-3 P-code; the name where the region has none)"}),
@@ -158,38 +165,34 @@ def _by_subdistrict(geo, data_vars: dict, coords: dict) -> tuple[dict, dict]:
 
 
 def _global_attrs(model, time, version: str) -> dict:
+    """ACDD discovery attributes (:func:`sim.io.conventions.discovery_attrs`) and provenance."""
     import mesa
 
     sc, geo = model.config, model.geography
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    scenario_json = sc.model_dump_json()
+    sources = ("sim/data/idlib/sources.md" if str(geo.region) == "idlib"
+               else f"{geo.data_dir}/sources.md")
+    keywords = (["displacement", "IDP", "Idlib", "Syria", "agent-based model", "humanitarian planning"]
+                if str(geo.region) == "idlib" else
+                ["displacement", "refugees", "IDP", Path(str(geo.region)).name, "agent-based model"])
+    digest = hashlib.sha256(scenario_json.encode()).hexdigest()[:12]
     return {
-        "Conventions": "CF-1.8, ACDD-1.3",
-        "title": f"Displacement simulation: {sc.title or sc.name}",
-        "summary": (sc.description or sc.title or sc.name).strip(),
-        "keywords": "displacement, IDP, Idlib, Syria, agent-based model, humanitarian planning"
-                    if str(geo.region) == "idlib" else
-                    f"displacement, refugees, IDP, {Path(str(geo.region)).name}, agent-based model",
+        **discovery_attrs(
+            dataset_id=f"{sc.name}_seed{int(model.seed)}_{digest}_v{version}",
+            title=f"Displacement simulation: {sc.title or sc.name}",
+            summary=(sc.description or sc.title or sc.name).strip(),
+            keywords=keywords, lat=geo.lat, lon=geo.lon, time=time, created=now,
+            references=sources, uses_ocha=_cites_ocha(geo.data_dir)),
         "source": f"idlib-sim {version} agent-based model (Mesa {mesa.__version__})",
         "history": f"{now} created by idlib-sim {version}",
-        "date_created": now,
         "product_version": version,
-        "creator_name": "idlib-sim contributors",
         "project": "Idlib displacement scenario simulator",
-        "license": "Outputs of a simulation model: planning scenarios, not observations",
-        "references": "docs/model.md (ODD description); "
-                      + ("sim/data/idlib/sources.md" if str(geo.region) == "idlib"
-                         else f"{geo.data_dir}/sources.md"),
-        "geography_attribution": ("Boundaries and community locations: OCHA COD-AB / COD-PP (CC BY 3.0 IGO) "
-                                  "where the region uses them; see the region's sources.md"),
-        "time_coverage_start": str(time[0].date()),
-        "time_coverage_end": str(time[-1].date()),
-        "time_coverage_resolution": "P1D",
-        "geospatial_lat_min": float(geo.lat.min()), "geospatial_lat_max": float(geo.lat.max()),
-        "geospatial_lon_min": float(geo.lon.min()), "geospatial_lon_max": float(geo.lon.max()),
+        "references": f"docs/model.md (ODD description); {sources}",
         "scenario_name": sc.name,
         "scenario_file": sc.source_path,
         "scenario_sha256": sc.source_sha256,
-        "scenario_json": sc.model_dump_json(),
+        "scenario_json": scenario_json,
         "seed": int(model.seed),
         "region": str(geo.region),
         "households": int(len(model.households)),
@@ -201,10 +204,17 @@ def _global_attrs(model, time, version: str) -> dict:
     }
 
 
+def _cites_ocha(data_dir: Path) -> bool:
+    """Whether the region's sources.md cites OCHA's common operational datasets (CC BY 3.0
+    IGO asks every copy to credit them)."""
+    sources = Path(data_dir) / "sources.md"
+    return sources.is_file() and any(k in sources.read_text(encoding="utf-8") for k in ("COD-AB", "COD-PP"))
+
+
 def write_atomic(ds: xr.Dataset, path: str | Path) -> Path:
-    """Write NetCDF under a temporary name in the same folder, then rename into place."""
-    encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars
-                if ds[v].dtype.kind in "fiu"}
+    """Write NetCDF (CF encoding, :func:`sim.io.conventions.netcdf_encoding`) under a temporary
+    name in the same folder, then rename into place."""
+    encoding = netcdf_encoding(ds)
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
     return Path(path)

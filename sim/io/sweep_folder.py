@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ import xarray as xr
 from sim.config.sweep import SweepPlan
 from sim.errors import InputError
 from sim.io.atomic import atomic_path, write_bytes
+from sim.io.conventions import DATE_ATTRS, PEOPLE, apply_conventions, int_storage, netcdf_encoding
 
 
 def claim_folder(folder: Path, plan: SweepPlan) -> None:
@@ -86,15 +88,23 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
         with xr.open_dataset(p) as one:
             sizes.append((int(one.attrs.get("households", 0)), int(one.attrs.get("initial_people", 0))))
     per_run["households"] = (np.array([h for h, _ in sizes], dtype=np.int64),
-                             {"long_name": "household agents in the run"})
+                             {"units": "1", "long_name": "number of household agents in the run", **RUN_INFO})
     per_run["initial_people"] = (np.array([n for _, n in sizes], dtype=np.int64),
-                                 {"units": "people", "long_name": "people in the run"})
+                                 {"units": PEOPLE, "long_name": "people in the run on day 0", **RUN_INFO})
     with atomic_path(folder / "combined.nc") as tmp:
         first = xr.load_dataset(paths[0])
         template = first.expand_dims(run=[0]).assign_coords(
             {name: ("run", values[:1], attrs) for name, (values, attrs) in per_run.items()})
         template.attrs = _common_attrs(first.attrs, plan, len(runs))
-        template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"])
+        template["run"].attrs.update(long_name="run number in the combined file",
+                                     units="1", **RUN_INFO)
+        apply_conventions(template)
+        encoding = netcdf_encoding(template)
+        for name, (values, _) in per_run.items():     # stored as every run's values need
+            if values.dtype.kind in "iu":
+                encoding[name] = {"dtype": int_storage(values)}
+        encoding["seed"] = {"dtype": "float64"}        # uint32 seeds: exact in a double, any run
+        template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
         run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
         with netCDF4.Dataset(tmp, "a") as nc:
             nc.set_auto_mask(False)
@@ -120,24 +130,41 @@ def _encoded(values: np.ndarray, var) -> np.ndarray:
 def _run_coordinates(plan: SweepPlan, runs: list[tuple[int, int]]) -> dict[str, tuple[np.ndarray, dict]]:
     """Per-run coordinates of the combined file: run id, seed, point, member, parameters."""
     coords: dict[str, tuple[np.ndarray, dict]] = {
-        "run_id": (np.array([plan.run_id(p, m) for p, m in runs], dtype=object), {}),
-        "seed": (np.array([plan.seeds[m] for _, m in runs], dtype=np.int64), {"long_name": "random seed"}),
-        "point": (np.array([p for p, _ in runs], dtype=np.int64), {}),
-        "member": (np.array([m for _, m in runs], dtype=np.int64), {}),
+        "run_id": (np.array([plan.run_id(p, m) for p, m in runs], dtype=object),
+                   {"long_name": "run id (file name in runs/)", **RUN_INFO}),
+        "seed": (np.array([plan.seeds[m] for _, m in runs], dtype=np.int64),
+                 {"long_name": "random seed", "units": "1", **RUN_INFO}),
+        "point": (np.array([p for p, _ in runs], dtype=np.int64),
+                  {"long_name": "parameter point of the sweep", "units": "1", **RUN_INFO}),
+        "member": (np.array([m for _, m in runs], dtype=np.int64),
+                   {"long_name": "member (seed number) at the point", "units": "1", **RUN_INFO}),
     }
     for name in plan.parameter_names:
         values = [plan.points[p].get(name) for p, _ in runs]
         arr = np.array(values, dtype=float) if all(isinstance(v, (int, float)) for v in values) \
             else np.array([json.dumps(v, default=str) if not isinstance(v, str) else v
                            for v in values], dtype=object)
-        coords[f"param_{name.replace('.', '__')}"] = (arr, {"sweep_parameter": name})
+        coords[f"param_{name.replace('.', '__')}"] = (arr, {"sweep_parameter": name, **RUN_INFO,
+                                                            "long_name": f"sweep parameter {name}"})
     return coords
 
 
+RUN_INFO = {"coverage_content_type": "auxiliaryInformation"}
+
+
 def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
+    """The runs' global attributes that hold for all of them, and the sweep's own (an ACDD id
+    and title of the collection)."""
     varying = {"seed", "households", "initial_people", "run_id", "sweep_point", "sweep_member",
-               "sweep_params", "date_created", "history", "scenario_json", "scenario_sha256"}
+               "sweep_params", "history", "scenario_json", "scenario_sha256"}
     out = {k: v for k, v in attrs.items() if k not in varying}
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    kind = "ensemble" if len(plan.points) == 1 else "sweep"
+    out.update(id=f"{plan.spec.name}_{kind}_{plan.fingerprint()[:12]}_runs{n_runs}",
+               title=f"{attrs.get('title', plan.spec.name)} ({kind} of {n_runs} runs)",
+               **dict.fromkeys(DATE_ATTRS, now),
+               history=f"{now} {n_runs} runs combined along 'run' by idlib-sim "
+                       f"{attrs.get('product_version', '')}")
     out.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
                sweep_members=len(plan.seeds), sweep_points=len(plan.points),
                sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs)

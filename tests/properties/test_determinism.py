@@ -5,6 +5,8 @@ import xarray as xr
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.io.conventions import DATE_ATTRS
+
 from .invariants import (
     assert_border_policy_kept,
     assert_no_admission_over_capacity,
@@ -13,7 +15,7 @@ from .invariants import (
 )
 from .worlds import property_settings, simulate, worlds
 
-RUN_TIME_ATTRS = ("date_created", "history")
+RUN_TIME_ATTRS = (*DATE_ATTRS, "history")
 """Global attributes that record when the file was made, not what the run computed."""
 
 
