@@ -27,6 +27,11 @@ from sim.io.atomic import atomic_path, write_text
 from sim.io.observed import ObservedRow
 
 
+MEASURED = ("new_displaced", "departures", "arrivals", "in_camp_by_origin",
+            "new_idps_present_by_cohort")
+"""The variables the observed measures are computed from (sim.analysis.validate)."""
+
+
 @dataclass(frozen=True)
 class Posterior:
     parameters: list[str]
@@ -50,7 +55,7 @@ def distances(points: list[dict], members: int, folder: Path, rows: list[Observe
         if not path.is_file():
             continue
         with xr.open_dataset(path) as ds:
-            ds = ds[["new_displaced", "departures", "arrivals", "in_camp_by_origin"]].load()
+            ds = ds[[v for v in MEASURED if v in ds.variables]].load()
         for j, row in enumerate(rows):
             value = simulate(ds, row, geo)
             if value is not None:
