@@ -26,7 +26,6 @@ from sim.errors import InputError
 from sim.io.atomic import atomic_path, write_text
 from sim.io.observed import ObservedRow
 
-
 MEASURED = ("new_displaced", "departures", "arrivals", "in_camp_by_origin",
             "new_idps_present_by_cohort")
 """The variables the observed measures are computed from (sim.analysis.validate)."""

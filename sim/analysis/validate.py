@@ -176,13 +176,49 @@ def table(comparisons: list[Comparison]) -> pd.DataFrame:
                 "area": r.area, "observed": r.value, "source": r.source_id}
         if c.covered:
             p10, p50, p90 = c.quantiles()
+            p5, p95 = np.percentile(c.simulated, [5, 95])
             base.update(sim_p10=p10, sim_p50=p50, sim_p90=p90, relative_error=c.relative_error,
-                        within_p10_p90=bool(p10 <= r.value <= p90))
+                        within_p10_p90=bool(p10 <= r.value <= p90),
+                        within_p5_p95=bool(p5 <= r.value <= p95))
         else:
             base.update(sim_p10=np.nan, sim_p50=np.nan, sim_p90=np.nan,
-                        relative_error=np.nan, within_p10_p90=None)
+                        relative_error=np.nan, within_p10_p90=None, within_p5_p95=None)
         recs.append(base)
     return pd.DataFrame.from_records(recs)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many observed figures fall inside the ensemble's bands (an in-sample check of the
+    uncertainty: about 80 % should be inside P10-P90 if the bands are honest)."""
+
+    rows: int                  # covered rows compared
+    within_p10_p90: int
+    within_p5_p95: int
+
+    @property
+    def share_p10_p90(self) -> float:
+        return self.within_p10_p90 / self.rows if self.rows else float("nan")
+
+    @property
+    def share_p5_p95(self) -> float:
+        return self.within_p5_p95 / self.rows if self.rows else float("nan")
+
+    def sentence(self) -> str:
+        return (f"coverage: {self.within_p10_p90} of {self.rows} observed figures inside "
+                f"P10-P90 ({self.share_p10_p90:.0%}; honest bands give about 80 %), "
+                f"{self.within_p5_p95} inside P5-P95 ({self.share_p5_p95:.0%})")
+
+
+def coverage(comparisons: list[Comparison]) -> Coverage:
+    """Share of the covered observed figures inside the simulated P10-P90 and P5-P95."""
+    inside = {(10, 90): 0, (5, 95): 0}
+    rows = [c for c in comparisons if c.covered]
+    for c in rows:
+        for lo, hi in inside:
+            a, b = np.percentile(c.simulated, [lo, hi])
+            inside[lo, hi] += int(a <= c.row.value <= b)
+    return Coverage(len(rows), inside[10, 90], inside[5, 95])
 
 
 def mean_relative_difference(comparisons: list[Comparison]) -> float:

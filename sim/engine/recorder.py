@@ -13,7 +13,6 @@ import numpy as np
 from sim.engine.households import GROUPS, N_STATUS, Households, Status
 from sim.world.geography import Geography
 
-
 COHORT_DAYS_MAX_COHORTS = 200
 """Runs up to this many days record one cohort per day of first displacement (every sitrep
 window exact); longer runs one per week, so the array stays days x 200 x sub-districts at most."""

@@ -19,7 +19,10 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
         out[v].attrs = dict(ds[v].attrs)
     out.attrs = dict(ds.attrs)
     out.encoding = {}
-    out.attrs["statistic"] = "quantiles over ensemble members (dimension 'quantile')"
+    band = ds.attrs.get("ensemble_band", "household randomness only: every member has the "
+                        "same parameters (fixed)")
+    out.attrs["statistic"] = f"quantiles over ensemble members (dimension 'quantile'); {band}"
+    out.attrs["ensemble_band"] = band
     return out
 
 
