@@ -45,8 +45,10 @@ class SweepResult:
 
 def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int | None = None,
               scheduler: str | None = None, dask_local: bool = False, folder: Path | None = None,
-              on_progress: Callable[[int, int, int], None] | None = None) -> SweepResult:
-    """Run every (point, member) not already finished, then combine what has finished."""
+              on_progress: Callable[[int, int, int], None] | None = None,
+              combine_runs: bool = True) -> SweepResult:
+    """Run every (point, member) not already finished, then combine what has finished
+    (unless ``combine_runs`` is False: a calibration round reads the run files only)."""
     t0 = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     folder = folder or Path(out_dir) / plan.spec.name
@@ -79,7 +81,7 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
             manifest.append(rec)
             if on_progress:
                 on_progress(result.skipped + result.finished, len(result.failed), result.total)
-    result.combined = combine(folder, plan)
+    result.combined = combine(folder, plan) if combine_runs else None
     if result.combined is not None and len(plan.points) == 1:
         with xr.open_dataset(result.combined) as ds:
             result.stats = write_stats(ensemble_quantiles(ds.load()), folder / "stats.nc")
