@@ -148,10 +148,13 @@ def test_several_targets_are_fitted_together(tmp_path):
     distance is the RMS over all rows, and the fit reports each target's rows."""
     first = planted(tmp_path, "early", windows=WINDOWS[:3])
     later = {**BASE, "start_date": "2020-01-01", "days": 25}
-    second = planted(tmp_path, "late", base=later, windows=WINDOWS[3:6])
+    second = planted(tmp_path, "late", base={**later, "days": 30},
+                     windows=WINDOWS[3:6] + [("people_displaced", "all", 28)])
+    (tmp_path / "late.yaml").write_text(yaml.safe_dump({**later, "name": "late"}))  # 25 days
     result = run_abc_smc([first, second], PARAMS[:1], rounds=1, samples=6, accept=0.5,
                          members=1, seed=2, out=tmp_path / "res", workers=1)
     assert list(result.fit["scenario"]) == ["early"] * 3 + ["late"] * 3
+    assert result.outside == [(str(second[1]), 5)]      # day 28 is in no run: left out, listed
     folder = tmp_path / "res" / "calibrate_early" / "round-1"
     assert (folder / "early" / "sweep.json").is_file() and (folder / "late" / "sweep.json").is_file()
     plans = json.loads((folder / "late" / "sweep.json").read_text())
@@ -161,7 +164,7 @@ def test_several_targets_are_fitted_together(tmp_path):
     logs = []
     for (scenario, obs), name in ((first, "early"), (second, "late")):
         geo = load_geography(load_scenario(scenario).region)
-        rows = load_observed(obs, geo)
+        rows = [r for r in load_observed(obs, geo) if r.date_end.day <= 25 or name == "early"]
         pts = distances(plans["points"], 1, folder / name, rows, geo, 1.0)
         logs.append(len(rows) * pts["distance"].to_numpy() ** 2)
     combined = np.sqrt((logs[0] + logs[1]) / 6)

@@ -51,7 +51,7 @@ def run(args) -> int:
     from sim.report.plots.calibration import posterior_plot
 
     pairs = [(args.scenario, args.observed), *[tuple(a) for a in args.add]]
-    console = Console()
+    console = Console(width=max(Console().width, 150))
     result = run_abc_smc(pairs, args.params, rounds=args.rounds, samples=args.samples,
                          accept=args.accept, members=args.members, scale=args.scale,
                          seed=args.seed, out=args.out, workers=args.workers,
@@ -92,13 +92,12 @@ def _print(console, Table, result, summary, corr) -> None:
     for col in ("scenario", "window", "measure", "area", "observed", "sim P50", "P10-P90", "rel. error"):
         f.add_column(col, justify="left" if col in ("scenario", "window", "measure", "area") else "right")
     for r in result.fit.itertuples():
-        if r.sim_p50 != r.sim_p50:   # NaN: the window is not in the run
-            f.add_row(r.scenario, r.window, r.measure, r.area, f"{r.observed:,.0f}", "not covered", "", "")
-        else:
-            f.add_row(r.scenario, r.window, r.measure, r.area, f"{r.observed:,.0f}",
-                      f"{r.sim_p50:,.0f}", f"{r.sim_p10:,.0f}-{r.sim_p90:,.0f}",
-                      f"{r.relative_error:+.0%}")
+        f.add_row(r.scenario, r.window, r.measure, r.area, f"{r.observed:,.0f}",
+                  f"{r.sim_p50:,.0f}", f"{r.sim_p10:,.0f}-{r.sim_p90:,.0f}",
+                  f"{r.relative_error:+.0%}")
     console.print(f)
+    if result.outside:
+        print("not covered by any run (left out): " + ", ".join(f"{f} line {n}" for f, n in result.outside))
     print(result.coverage().sentence())
     pairs = [(abs(corr.iloc[i, j]), corr.index[i], corr.columns[j], corr.iloc[i, j])
              for i in range(len(corr)) for j in range(i + 1, len(corr))]

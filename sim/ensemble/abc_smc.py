@@ -86,15 +86,15 @@ class SmcResult:
     fit: pd.DataFrame | None = None
     failed: int = 0
     stopped_at: int | None = None           # the round with failed runs, if any
+    outside: list[tuple[str, int]] = field(default_factory=list)   # rows no run covers
 
     @property
     def posterior(self) -> Population:
         return self.populations[-1]
 
     def coverage(self) -> Coverage:
-        inside = self.fit.dropna(subset=["sim_p50"])
-        return Coverage(len(inside), int(inside["within_p10_p90"].sum()),
-                        int(inside["within_p5_p95"].sum()))
+        return Coverage(len(self.fit), int(self.fit["within_p10_p90"].sum()),
+                        int(self.fit["within_p5_p95"].sum()))
 
 
 def round_plan(target: Target, theta: np.ndarray, prior: Prior, t: int, *, members: int,
@@ -164,10 +164,16 @@ def run_abc_smc(pairs: list[tuple[str | Path, str | Path]], params: list[str], *
     if frames:
         result.points = pd.concat(frames, ignore_index=True)
     if sims is not None and result.stopped_at is None:
-        labels = [{"scenario": tg.name, "line": r.line, "window": f"{r.date_start}..{r.date_end}",
-                   "measure": r.measure, "area": r.area, "source": r.source_id}
+        labels = [{"scenario": tg.name, "observed_file": str(tg.observed), "line": r.line,
+                   "window": f"{r.date_start}..{r.date_end}", "measure": r.measure,
+                   "area": r.area, "source": r.source_id}
                   for tg in targets for r in tg.rows]
-        result.fit = predictive_fit(sims[best], result.posterior.weights, observed, labels)
+        fit = predictive_fit(sims[best], result.posterior.weights, observed, labels)
+        covered = fit["sim_p50"].notna() if "sim_p50" in fit else pd.Series(False, index=fit.index)
+        # a row outside one target's run is left out there; one outside every run is listed
+        seen = {(f, n) for f, n in zip(fit["observed_file"][covered], fit["line"][covered])}
+        result.outside = sorted({(f, n) for f, n in zip(fit["observed_file"], fit["line"])} - seen)
+        result.fit = fit[covered].reset_index(drop=True)
     return result
 
 
