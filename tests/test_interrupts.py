@@ -261,7 +261,7 @@ def test_calibrate_interrupted(tmp_path):
     cli, code, err, took = interrupted(
         ["calibrate", "scenario.yaml", "obs.csv", "--params", "behaviour.flee_propensity=1:6",
          "--samples", "10", "--members", "1", "--workers", "2", "--out", "res"], tmp_path, delay,
-        wait_for=tmp_path / "res" / "calibrate_tiny" / "runs")
+        wait_for=tmp_path / "res" / "calibrate_tiny" / "round-1" / "tiny" / "runs")
     assert code == 130, err
     assert took <= STOP_LIMIT_S
     assert "finished run" in interrupt_line(err)

@@ -93,3 +93,19 @@ def test_subdistrict_variables_sum_the_locations_and_carry_pcodes_and_names(idli
     people = ds["people_present_by_subdistrict"].sum("subdistrict") + ds["crossed_border"]
     assert np.allclose(people, 30_000)                   # conservation, every day
     assert ds["new_idps_present_by_subdistrict"].sum() > 0
+
+
+def test_new_idps_by_cohort_add_up_to_the_new_idps_present_daily_and_weekly(ds):
+    """Cohorts of first displacement (one a day up to 200 days, one a week beyond) sum to the
+    people displaced in this run present in each sub-district, every day."""
+    long = to_dataset(run_model(make_scenario(days=210), geography=load_geography(TINY)))
+    for run, width in ((ds, 1), (long, 7)):
+        cohorts = run["new_idps_present_by_cohort"]
+        assert cohorts.attrs["cohort_length_days"] == width
+        assert run.sizes["cohort"] == -(-run.sizes["time"] // width)
+        assert np.allclose(cohorts.sum("cohort"), run["new_idps_present_by_subdistrict"])
+        assert run["new_idps_present_by_subdistrict"].values.max() > 0
+        # nobody is in a cohort that starts after the day
+        day = np.arange(run.sizes["time"])[:, None]
+        first = (np.arange(run.sizes["cohort"]) * width)[None, :]
+        assert (cohorts.sum("subdistrict").values[first > day] == 0).all()

@@ -352,9 +352,35 @@ def test_nested_extends_is_relative_to_each_base(tmp_path, tiny_geo):
 
 
 def test_shipped_scenarios():
-    assert SHIPPED == ["baseline_no_offensive.yaml", "hindcast_2019_2020_idlib.yaml",
-                       "hindcast_2019_hama_idlib.yaml", "idlib_border_open.yaml",
-                       "idlib_full_assault.yaml", "idlib_southern_offensive.yaml"]
+    assert SHIPPED == ["baseline_no_offensive.yaml", "hindcast_2018_sept_idlib.yaml",
+                       "hindcast_2019_2020_idlib.yaml", "hindcast_2019_hama_idlib.yaml",
+                       "idlib_border_open.yaml", "idlib_full_assault.yaml",
+                       "idlib_southern_offensive.yaml"]
+
+
+def test_sept_2018_hindcast_covers_its_observed_rows_and_follows_the_timeline(idlib_geo):
+    """1-12 Sep 2018 inside the run; no control change; the escalation peaks on 7-10 Sep,
+    eases from 12 Sep and falls with the Sochi memorandum (17 Sep); struck places on the days
+    the sources give."""
+    from datetime import date, timedelta
+
+    from sim.io.observed import load_observed
+    from sim.world.conflict import build_timeline
+
+    sc = load_scenario(REPO / "scenarios" / "hindcast_2018_sept_idlib.yaml", idlib_geo)
+    end = sc.start_date + timedelta(days=sc.days - 1)
+    rows = [r for r in load_observed(REPO / "scenarios" / "observed" / "observed_2019_offensive.csv",
+                                     idlib_geo) if r.source_id in ("S47", "S48")]
+    assert len(rows) == 2 and all(sc.start_date <= r.date_start and r.date_end <= end for r in rows)
+    assert sc.start_date == date(2018, 9, 1) and not sc.conflict.control_changes
+    timeline = build_timeline(sc, idlib_geo)
+    level = timeline.intensity
+    assert level[6:10].min() == level.max() > level[0]          # peak 7-10 Sep
+    assert level[11] < level.max() and level[16:].max() < level[11]
+    assert not timeline.government[:, idlib_geo.kind != "external"].any()   # nothing changes hands
+    for place, days in (("Kafr Zita", (8, 9)), ("Jisr al-Shughur", (3,)), ("Khan Shaykhun", (6, 7))):
+        i = idlib_geo.index(place)
+        assert all(timeline.danger[d, i] >= 0.5 for d in days), place
 
 
 @pytest.mark.parametrize("name", SHIPPED)

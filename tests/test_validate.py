@@ -163,3 +163,75 @@ def test_areas_by_pcode_and_by_name_agree_on_the_fine_region(idlib_geo, tmp_path
         load_observed(path, geo)
     text = str(info.value)
     assert "'SY070033'" in text and "P-code" in text and "did you mean" in text and "\n" not in text
+
+
+# --------------------------------------------------------------------------- new IDPs present
+
+
+def present_by_subdistrict(model, since_day: int) -> dict[str, float]:
+    """Counted from the household arrays: people first displaced on or after ``since_day``,
+    not at home and not across the border, by the sub-district of the place they are at."""
+    hh = model.households
+    here = (hh.displaced_day >= since_day) & (hh.status != 0) & (hh.status != 6)
+    subs = np.array([str(s) for s in GEO.subdistrict])[hh.location[here]]
+    return {s: float(hh.size[here][subs == s].sum()) for s in set(GEO.subdistrict)}
+
+
+def test_new_idps_present_counts_people_displaced_since_the_window_start_where_they_are():
+    """A tiny run stopped on day 14 and counted from the households: people displaced since
+    day 5 and present in each sub-district then, against the measure from the finished run."""
+    from sim.engine.model import DisplacementModel
+
+    model = DisplacementModel(make_scenario(days=30), GEO)
+    while model.day < 14:
+        model.step()
+    mid = present_by_subdistrict(model, since_day=5)
+    mid_all = present_by_subdistrict(model, since_day=0)
+    while model.running:
+        model.step()
+    ds = to_dataset(model)
+    window = {"start": (2020, 1, 6), "end": (2020, 1, 15)}     # days 5..14
+    for area in ("South", "Middle", "North", "East"):
+        assert simulate(ds, row("new_idps_present", area, **window), GEO)[0] == mid[area]
+    assert sum(mid.values()) > 0 and mid["North"] > 0          # people fled north
+    assert simulate(ds, row("new_idps_present", "all", **window), GEO)[0] == sum(mid.values())
+    assert simulate(ds, row("new_idps_present", "D2", **window), GEO)[0] == mid["North"]  # district
+    # the window from the run's start: everyone displaced in this run and present
+    whole = simulate(ds, row("new_idps_present", "North", end=(2020, 1, 15)), GEO)[0]
+    assert whole == mid_all["North"] >= mid["North"]
+    # people who arrived before the window's start are not new IDPs of the window
+    late = simulate(ds, row("new_idps_present", "North", start=(2020, 1, 10), end=(2020, 1, 15)), GEO)[0]
+    assert late <= mid["North"]
+    # at the end of the run, every cohort together is the sub-district's new IDPs present
+    end = present_by_subdistrict(model, since_day=0)
+    last = simulate(ds, row("new_idps_present", "North", end=(2020, 1, 30)), GEO)[0]
+    assert last == end["North"] == ds["new_idps_present_by_subdistrict"].isel(time=-1).sel(
+        subdistrict="North").item()
+
+
+def test_new_idps_present_with_weekly_cohorts_takes_the_share_of_the_partial_week():
+    """Hand-made weekly cohorts: a window starting on a cohort boundary sums whole cohorts; one
+    starting mid-week takes that week's share of first displacements made from its start on."""
+    days = 14
+    cohorts = np.zeros((days, 2, 2))          # [time, cohort, subdistrict]
+    cohorts[-1] = [[70.0, 0.0], [30.0, 10.0]]  # on day 13: week-0 and week-1 cohorts present
+    new = np.zeros((days, 2)); new[:7, 0] = 10.0    # week 0: 10 first displacements a day
+    ds = xr.Dataset(
+        {"new_idps_present_by_cohort": (("time", "cohort", "subdistrict"), cohorts,
+                                        {"cohort_length_days": 7}),
+         "new_displaced": (("time", "location"), new)},
+        coords={"time": pd.date_range("2020-01-01", periods=days),
+                "cohort": pd.date_range("2020-01-01", periods=2, freq="7D"),
+                "subdistrict": ["South", "North"], "location": ["Southtown", "Northcamp"]})
+    end = (2020, 1, 14)
+    assert simulate(ds, row("new_idps_present", "South", end=end), GEO)[0] == 100
+    assert simulate(ds, row("new_idps_present", "South", start=(2020, 1, 8), end=end), GEO)[0] == 30
+    # from day 3: whole week 1 (30) plus 4 of week 0's 7 days of first displacements (4/7 of 70)
+    mid = simulate(ds, row("new_idps_present", "South", start=(2020, 1, 4), end=end), GEO)[0]
+    assert np.isclose(mid, 30 + 70 * 4 / 7)
+    assert simulate(ds, row("new_idps_present", "all", start=(2020, 1, 8), end=end), GEO)[0] == 40
+
+
+def test_new_idps_present_needs_the_cohort_variable():
+    with pytest.raises(InputError, match="new_idps_present_by_cohort.*re-run"):
+        simulate(synthetic(), row("new_idps_present"), GEO)

@@ -26,6 +26,10 @@ from sim.errors import InputError
 from sim.io.atomic import atomic_path, write_text
 from sim.io.observed import ObservedRow
 
+MEASURED = ("new_displaced", "departures", "arrivals", "in_camp_by_origin",
+            "new_idps_present_by_cohort")
+"""The variables the observed measures are computed from (sim.analysis.validate)."""
+
 
 @dataclass(frozen=True)
 class Posterior:
@@ -34,37 +38,53 @@ class Posterior:
     summary: pd.DataFrame        # per parameter: prior range, posterior mean, sd, P10, P50, P90, best
 
 
+def simulated_rows(n_points: int, members: int, folder: Path, rows: list[ObservedRow], geo,
+                   scale: float) -> np.ndarray:
+    """Each run's measure of each observed row, at full scale: [point, member, row] (NaN where
+    the run is missing or the row's window is not in the run).
+
+    The runs are read from ``folder/runs/p<point>-m<member>.nc``.
+    """
+    from sim.analysis.validate import simulate
+
+    sims = np.full((n_points, members, len(rows)), np.nan)
+    for p in range(n_points):
+        for m in range(members):
+            path = folder / "runs" / f"p{p:04d}-m{m:03d}.nc"
+            if not path.is_file():
+                continue
+            with xr.open_dataset(path) as ds:
+                ds = ds[[v for v in MEASURED if v in ds.variables]].load()
+            for j, row in enumerate(rows):
+                value = simulate(ds, row, geo)
+                if value is not None:
+                    sims[p, m, j] = float(value[0]) / scale
+    return sims
+
+
+def log_distance(sims: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distance per point, member-mean per point and row, covered rows): the RMS difference
+    of log(1 + people) between the members' mean and the observations over the covered rows."""
+    with warnings.catch_warnings():   # rows outside the runs are all-NaN: that is expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(sims, axis=1)
+        covered = np.isfinite(mean).any(axis=0)
+        if not covered.any():
+            raise InputError("no observed window lies inside the calibration runs; check the "
+                             "scenario's start_date and days against the observed CSV")
+        logdiff = np.log1p(mean[:, covered]) - np.log1p(observed[covered])
+        dist = np.sqrt(np.nanmean(logdiff ** 2, axis=1))
+    return dist, mean, covered
+
+
 def distances(points: list[dict], members: int, folder: Path, rows: list[ObservedRow], geo,
               scale: float) -> pd.DataFrame:
     """Mean simulated measure per point and row, and each point's distance to the observations.
 
-    ``points`` are the sweep's parameter sets and ``members`` its seeds per point; the runs are
-    read from ``folder/runs/p<point>-m<member>.nc``.
+    ``points`` are the sweep's parameter sets and ``members`` its seeds per point.
     """
-    from sim.analysis.validate import simulate
-
-    tasks = [(p, m) for p in range(len(points)) for m in range(members)]
-    sims = np.full((len(points), members, len(rows)), np.nan)
-    for p, m in tasks:
-        path = folder / "runs" / f"p{p:04d}-m{m:03d}.nc"
-        if not path.is_file():
-            continue
-        with xr.open_dataset(path) as ds:
-            ds = ds[["new_displaced", "departures", "arrivals", "in_camp_by_origin"]].load()
-        for j, row in enumerate(rows):
-            value = simulate(ds, row, geo)
-            if value is not None:
-                sims[p, m, j] = float(value[0]) / scale
-    with warnings.catch_warnings():   # rows outside the runs are all-NaN: that is expected
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(sims, axis=1)
-    covered = np.isfinite(mean).any(axis=0)
-    if not covered.any():
-        raise InputError("no observed window lies inside the calibration runs; check the "
-                         "scenario's start_date and days against the observed CSV")
-    obs = np.array([r.value for r in rows])
-    logdiff = np.log1p(mean[:, covered]) - np.log1p(obs[covered])
-    dist = np.sqrt(np.nanmean(logdiff ** 2, axis=1))
+    sims = simulated_rows(len(points), members, folder, rows, geo, scale)
+    dist, mean, covered = log_distance(sims, np.array([r.value for r in rows]))
     df = pd.DataFrame(list(points))
     df["distance"] = dist
     for j, row in enumerate(rows):

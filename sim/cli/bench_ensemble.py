@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sim.analysis.benchmark import DEFAULT_SCENARIO
 from sim.cli.common import add_command, add_workers, positive_int
+from sim.cli.sweep import add_parameter_uncertainty, posterior_choice
 
 
 def add_parser(subparsers):
@@ -21,13 +22,15 @@ def add_parser(subparsers):
                    help="override total people (default: the scenario's)")
     p.add_argument("--no-dask", action="store_true",
                    help="time the process pool only (default: the pool, then local Dask)")
+    add_parameter_uncertainty(p)
     return p
 
 
 def run(args) -> int:
     from sim.ensemble.benchmark import benchmark_ensemble, benchmark_plan
 
-    plan = benchmark_plan(args.scenario, args.members, people=args.people)
+    plan = benchmark_plan(args.scenario, args.members, people=args.people,
+                          posterior=posterior_choice(args))
     print(f"ensemble of {args.members} members of {plan.spec.name} "
           f"({plan.base_data['population']['total_people']:,} people, "
           f"{plan.base_data['days']} days) on {args.workers} workers")

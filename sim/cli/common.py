@@ -130,7 +130,7 @@ def note(text: str) -> None:
     """A line for the user on stderr (rich markup), beside the progress bar, not the results."""
     from rich.console import Console
 
-    Console(stderr=True).print(text)
+    Console(stderr=True).print(text, soft_wrap=True)   # one line stays one line
 
 
 # --------------------------------------------------------------------------- folders

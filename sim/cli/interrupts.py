@@ -66,7 +66,7 @@ class Guard:
         how = f"interrupted ({name}){'; stopped at once' if forced else ''}"
         if self.runs_folder is None:
             return f"idlib-sim: {how}; nothing unfinished was written; run the same command again"
-        n = len(list((self.runs_folder / "runs").glob("*.nc")))
+        n = sum(1 for f in self.runs_folder.rglob("*.nc") if f.parent.name == "runs")
         return (f"idlib-sim: {how}; {n} finished run{'' if n == 1 else 's'} kept in "
                 f"{self.runs_folder}; run the same command again to resume")
 

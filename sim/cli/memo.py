@@ -15,6 +15,7 @@ from sim.cli.common import (
     positive_int,
     progress,
 )
+from sim.cli.sweep import add_parameter_uncertainty, posterior_choice
 
 
 def add_parser(subparsers):
@@ -29,6 +30,7 @@ def add_parser(subparsers):
                    "in sim/data/sphere_defaults.yaml (default: the Sphere minimums)")
     add_workers(p)
     add_seed(p, what="root seed of the ensemble")
+    add_parameter_uncertainty(p)
     p.add_argument("--dpi", type=positive_int, default=200, help="PNG resolution (default: 200)")
     add_out(p, default=None, shown="results; for a results file or folder: next to it",
             what="output folder; the memo goes to <out>/<scenario>/memo, or <out>/memo for a "
@@ -66,5 +68,6 @@ def _ensemble(args, scenario: Path):
     keep_runs_in(args, ensemble_folder(out, ensemble_plan(scenario, args.members, args.seed)))
     with progress(f"{sc.name} ensemble", args.members, "run", quiet=args.quiet) as bar:
         ds = run_ensemble(scenario, args.members, workers=args.workers, out_dir=out,
-                          root_seed=args.seed, on_progress=bar.runs)
+                          root_seed=args.seed, on_progress=bar.runs,
+                          posterior=posterior_choice(args))
     return ds, out / sc.name / "memo"

@@ -17,6 +17,27 @@ from sim.cli.common import (
 )
 
 
+def add_parameter_uncertainty(p) -> None:
+    """Whether ensemble members draw their parameters from a posterior (shared by the
+    commands that run ensembles: sweep, memo, validate, bench-ensemble)."""
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--fixed-parameters", action="store_true",
+                       help="every member keeps the scenario's parameters, so the P10-P90 band "
+                       "shows household randomness only (default: posterior predictive, each "
+                       "member draws its parameters from the posterior)")
+    which.add_argument("--posterior", default=None, metavar="NAME|CSV",
+                       help="posterior the members draw from: a shipped name "
+                       "(sim/data/posterior/) or a posterior CSV (default: the shipped "
+                       "abc_2019_coarse for the Idlib regions; none for other regions)")
+
+
+def posterior_choice(args):
+    """``--fixed-parameters`` / ``--posterior`` as the ``posterior`` argument of the library."""
+    if getattr(args, "fixed_parameters", False):
+        return None
+    return getattr(args, "posterior", None) or "default"
+
+
 def add_parser(subparsers):
     p = add_command(subparsers, "sweep", "run an ensemble or parameter sweep (resumable)",
                     "idlib-sim sweep scenarios/sweeps/full_assault_ensemble.yaml --workers 2\n"
@@ -26,6 +47,7 @@ def add_parser(subparsers):
     add_workers(p)
     add_backend(p)
     add_out(p)
+    add_parameter_uncertainty(p)
     add_quiet(p)
     return p
 
@@ -34,14 +56,14 @@ def run(args) -> int:
     from sim.ensemble.plan import load_sweep
     from sim.ensemble.sweep import run_sweep
 
-    plan = load_sweep(args.sweep)
+    plan = load_sweep(args.sweep, posterior=posterior_choice(args))
     out = Path(args.out)
     check_folder(out, "--out")
     keep_runs_in(args, out / plan.spec.name)
     backend = (f"Dask scheduler {args.scheduler}" if args.scheduler else
                "local Dask cluster" if args.dask_local else "local process pool")
     note(f"sweep [bold]{plan.spec.name}[/bold]: {len(plan.points)} points x "
-         f"{len(plan.seeds)} members = {plan.n_runs} runs on {backend}")
+         f"{len(plan.seeds)} members = {plan.n_runs} runs on {backend}; band: {plan.band}")
     with progress(plan.spec.name, plan.n_runs, "run", quiet=args.quiet, failures=True,
                   transient=False) as bar:
         result = run_sweep(plan, out, workers=args.workers, scheduler=args.scheduler,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import add_command, add_out, add_workers, keep_runs_in, positive_int
+from sim.cli.common import add_command, add_out, add_seed, add_workers, keep_runs_in, positive_int
+from sim.cli.sweep import add_parameter_uncertainty, posterior_choice
 
 
 def add_parser(subparsers):
@@ -20,6 +21,8 @@ def add_parser(subparsers):
     p.add_argument("--members", type=positive_int, default=8,
                    help="ensemble members when given a scenario (default: 8)")
     add_workers(p)
+    add_seed(p, what="root seed of a scenario's ensemble")
+    add_parameter_uncertainty(p)
     add_out(p, what="results folder for a scenario's ensemble")
     return p
 
@@ -42,7 +45,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from sim.analysis.validate import compare, mean_relative_difference, table
+    from sim.analysis.validate import compare, coverage, mean_relative_difference, table
     from sim.cli.flee import is_camp_observations, validate_camps
     from sim.io.atomic import atomic_path
     from sim.io.observed import load_observed
@@ -59,8 +62,10 @@ def run(args) -> int:
         sc = load_scenario(target)
         geo = load_geography(sc.region)
         rows = load_observed(args.observed, geo)          # check the CSV before running
-        keep_runs_in(args, ensemble_folder(args.out, ensemble_plan(target, args.members)))
-        ds = run_ensemble(target, args.members, workers=args.workers, out_dir=args.out)
+        keep_runs_in(args, ensemble_folder(args.out, ensemble_plan(target, args.members, args.seed,
+                                                                   posterior=posterior_choice(args))))
+        ds = run_ensemble(target, args.members, workers=args.workers, out_dir=args.out,
+                          root_seed=args.seed, posterior=posterior_choice(args))
         folder = Path(args.out) / sc.name / "validation"
     else:
         ds = open_results(target)
@@ -84,6 +89,11 @@ def run(args) -> int:
     Console(width=max(Console().width, 130)).print(t)
     covered = int(tab["sim_p50"].notna().sum())
     print(f"mean relative difference |sim - obs| / obs over {covered} covered rows: {mrd:.0%}")
+    if runs > 1:
+        band = ds.attrs.get("ensemble_band", "household randomness only (an ensemble from "
+                            "before posterior-predictive runs, or a folder of runs)")
+        print(f"band P10-P90 over {runs} runs: {band}")
+        print(coverage(comparisons).sentence())
     stem = folder / Path(args.observed).stem
     with atomic_path(stem.with_suffix(".csv")) as tmp:
         tab.to_csv(tmp, index=False)

@@ -13,7 +13,7 @@ import copy
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -128,6 +128,10 @@ class SweepPlan:
     design: np.ndarray         # [point, parameter] numeric design (SALib problem space)
     problem: dict              # SALib problem (names, bounds)
     seeds: tuple[int, ...]     # one per member, the same for every point (common random numbers)
+    member_params: tuple[dict, ...] = ()   # per member: parameters drawn from a posterior
+    posterior: dict = field(default_factory=dict)
+    """The posterior members draw from (name, sha256, drawn and kept parameters); empty for
+    fixed parameters (decision noise only). :mod:`sim.ensemble.posterior`."""
 
     @property
     def n_runs(self) -> int:
@@ -137,11 +141,29 @@ class SweepPlan:
     def parameter_names(self) -> list[str]:
         return list(self.spec.parameters)
 
-    def scenario_data(self, point: int) -> dict:
+    def scenario_data(self, point: int, member: int | None = None) -> dict:
+        """The scenario of a point (and, with ``member``, its drawn parameters) as data."""
         data = copy.deepcopy(self.base_data)
-        for path, value in self.points[point].items():
+        for path, value in self.run_parameters(point, member).items():
             set_path(data, path, value)
         return data
+
+    def run_parameters(self, point: int, member: int | None = None) -> dict:
+        """What a run varies: the point's parameters and the member's drawn ones."""
+        drawn = self.member_params[member] if member is not None and self.member_params else {}
+        return {**self.points[point], **drawn}
+
+    @property
+    def drawn_parameters(self) -> list[str]:
+        return list(self.posterior.get("drawn", []))
+
+    @property
+    def band(self) -> str:
+        """Which uncertainty an ensemble's P10-P90 band shows."""
+        if self.member_params:
+            return (f"posterior predictive: each member draws its parameters from posterior "
+                    f"'{self.posterior.get('name')}' and its household decisions from its seed")
+        return "household randomness only: every member has the same parameters (fixed)"
 
     @staticmethod
     def run_id(point: int, member: int) -> str:
@@ -159,8 +181,10 @@ class SweepPlan:
         so a sweep can grow (20 -> 32 members) and reuse the runs it has.
         """
         spec = self.spec.model_dump(mode="json", exclude={"members"})
-        blob = json.dumps({"spec": spec, "base": self.base_sha256, "points": self.points},
-                          sort_keys=True, default=str)
+        content = {"spec": spec, "base": self.base_sha256, "points": self.points}
+        if self.posterior:   # member m's draw depends on its seed only: members can still grow
+            content["posterior"] = self.posterior
+        blob = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def to_json(self) -> str:
@@ -171,6 +195,8 @@ class SweepPlan:
             "root_seed": self.spec.seed, "seeds": list(self.seeds), "problem": self.problem,
             "parameters": self.parameter_names, "points": list(self.points),
             "design": self.design.tolist(), "base_sha256": self.base_sha256,
+            "posterior": self.posterior, "member_params": list(self.member_params),
+            "band": self.band,
         }, indent=1, default=str)
 
 

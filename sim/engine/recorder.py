@@ -13,6 +13,15 @@ import numpy as np
 from sim.engine.households import GROUPS, N_STATUS, Households, Status
 from sim.world.geography import Geography
 
+COHORT_DAYS_MAX_COHORTS = 200
+"""Runs up to this many days record one cohort per day of first displacement (every sitrep
+window exact); longer runs one per week, so the array stays days x 200 x sub-districts at most."""
+
+
+def cohort_days(days: int) -> int:
+    """Length of a cohort (days of first displacement grouped together) for a run of ``days``."""
+    return 1 if days <= COHORT_DAYS_MAX_COHORTS else 7
+
 
 class Recorder:
     """Stocks and flows per day of one run, for ``days`` days of ``households`` on ``geography``.
@@ -52,6 +61,12 @@ class Recorder:
         self.mix = np.column_stack([getattr(hh, g) for g in GROUPS]).astype(np.int64)
         self.origin_of_household = self.origin_of_location[hh.home]
         self._groups_now = np.zeros(len(GROUPS))
+        # new IDPs present by cohort (period of first displacement) and sub-district: any
+        # sitrep window "displaced since day d, present at day t" is a sum over cohorts
+        keys = list(dict.fromkeys(str(k) for k in geo.subdistrict_key))   # as the dataset's
+        self.subdistrict_of_location = np.array([keys.index(str(k)) for k in geo.subdistrict_key])
+        self.cohort_days = cohort_days(days)
+        self.new_idps_by_cohort = f((days, -(-days // self.cohort_days), len(keys)))
 
     def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray) -> None:
         """Called as households set off, while ``location`` is still where they leave from."""
@@ -110,8 +125,20 @@ class Recorder:
             okey, weights=hh.size[present[ok]], minlength=len(self.origins) * n
         ).reshape(len(self.origins), n)
 
+        self.new_idps_by_cohort[day] = self._new_idps_by_cohort()
         camp = np.flatnonzero(hh.status == Status.CAMP)
         corigin = self.origin_of_household[camp]
         cok = corigin >= 0
         self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.size[camp[cok]],
                                                   minlength=len(self.origins))
+
+    def _new_idps_by_cohort(self) -> np.ndarray:
+        """People displaced in this run and present (sheltering or in transit, as
+        ``new_idps_present_by_subdistrict``) by [cohort of first displacement, sub-district]."""
+        hh = self.households
+        here = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.HOME)
+                              & (hh.status != Status.CROSSED))
+        n_cohort, n_sub = self.new_idps_by_cohort.shape[1:]
+        key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
+            + self.subdistrict_of_location[hh.location[here]]
+        return np.bincount(key, weights=hh.size[here], minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)

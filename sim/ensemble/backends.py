@@ -87,10 +87,11 @@ def tasks_for(plan: SweepPlan) -> list[RunTask]:
     out = []
     for p in range(len(plan.points)):
         data = plan.scenario_data(p)
-        for m, seed in enumerate(plan.seeds):
+        for m, seed in enumerate(plan.seeds):   # a posterior-predictive member: its own draw
+            own = plan.scenario_data(p, m) if plan.member_params else data
             out.append(RunTask(run_id=plan.run_id(p, m), point=p, member=m, seed=seed,
-                               scenario=data, scenario_sha256=plan.base_sha256,
-                               params=plan.points[p]))
+                               scenario=own, scenario_sha256=plan.base_sha256,
+                               params=plan.run_parameters(p, m)))
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sim.analysis.benchmark import DEFAULT_SCENARIO
 from sim.config.sweep import SweepPlan
+from sim.ensemble.posterior import DEFAULT
 from sim.ensemble.sweep import ensemble_plan, run_sweep
 
 BACKENDS = ("pool", "dask")
@@ -57,10 +58,12 @@ class EnsembleBenchmark:
 
 
 def benchmark_plan(scenario: str | Path | None = None, members: int = 16,
-                   people: int | None = None) -> SweepPlan:
-    """The ensemble to time: ``members`` seeds of ``scenario``, ``people`` overriding its size."""
+                   people: int | None = None, posterior=DEFAULT) -> SweepPlan:
+    """The ensemble to time: ``members`` seeds of ``scenario``, ``people`` overriding its size
+    (posterior predictive unless ``posterior`` is None, as every ensemble)."""
     overrides = {} if people is None else {"population.total_people": people}
-    return ensemble_plan(scenario or DEFAULT_SCENARIO, members, overrides=overrides)
+    return ensemble_plan(scenario or DEFAULT_SCENARIO, members, overrides=overrides,
+                         posterior=posterior)
 
 
 def benchmark_ensemble(plan: SweepPlan, *, workers: int = 2, backends: Sequence[str] = BACKENDS,

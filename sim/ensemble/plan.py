@@ -22,13 +22,17 @@ from scipy.stats import qmc
 from sim.config.loading import check_yaml_path, friendly_error, read_yaml
 from sim.config.scenario import Scenario
 from sim.config.sweep import FIXED_AXES, ParameterSpec, SweepPlan, SweepSpec, set_path  # noqa: F401 (re-exported)
+from sim.ensemble.posterior import DEFAULT, member_draws, resolve_posterior
 from sim.errors import InputError
 from sim.world.scenarios import check_places, load_scenario
 
 # --------------------------------------------------------------------------- loading
 
 
-def load_sweep(path: str | Path, geography=None) -> SweepPlan:
+def load_sweep(path: str | Path, geography=None, posterior=DEFAULT) -> SweepPlan:
+    """A sweep file as a plan. An ensemble (a sweep without ``parameters``) is posterior
+    predictive by default (:mod:`sim.ensemble.posterior`); a parameter sweep draws from a
+    posterior only if one is named."""
     path = Path(path)
     where = str(path)
     check_yaml_path(path, "sweep")
@@ -44,11 +48,16 @@ def load_sweep(path: str | Path, geography=None) -> SweepPlan:
             err = InputError("unknown field" + (f"; did you mean '{hint[0]}'?" if hint else ""),
                              where=where, field=err.field)
         raise err from None
-    return plan_from_spec(spec, path.parent, where, geography)
+    if posterior == DEFAULT and spec.parameters:
+        posterior = None
+    return plan_from_spec(spec, path.parent, where, geography, posterior=posterior)
 
 
-def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) -> SweepPlan:
-    """Check a sweep spec against its base scenario and sample its points."""
+def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None, *,
+                   posterior=None) -> SweepPlan:
+    """Check a sweep spec against its base scenario and sample its points; with a
+    ``posterior`` (:func:`sim.ensemble.posterior.resolve_posterior`), draw each member's
+    parameters from it."""
     for name in spec.parameters:
         if name in FIXED_AXES:
             raise InputError("cannot be varied: runs of one sweep share a time axis; make "
@@ -59,6 +68,7 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) 
         from sim.world.geography import load_geography
 
         geography = load_geography(base.region)
+    as_read = base
     base = _overridden(base, spec.set, geography, where, "set", "set")
     base_data = base.model_dump(mode="json", by_alias=True)
     points, design, problem = _sample(spec)
@@ -67,9 +77,16 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None) 
         for value in extremes:
             _overridden(base, {name: value}, geography, where, "parameters", f"parameters.{name}")
     seeds = member_seeds(spec.seed, spec.members)
+    table = resolve_posterior(posterior, as_read.region)
+    member_params, record = (), {}
+    if table is not None:
+        member_params, record = member_draws(table, as_read, seeds, {*spec.set, *spec.parameters})
+        for draw in member_params:      # every drawn set must give a valid scenario
+            _overridden(base, draw, geography, f"{where} with posterior {table.name}",
+                        "posterior", "posterior")
     return SweepPlan(spec=spec, source_path=where, base_data=base_data,
                      base_sha256=base.source_sha256, points=tuple(points), design=design,
-                     problem=problem, seeds=seeds)
+                     problem=problem, seeds=seeds, member_params=member_params, posterior=record)
 
 
 def member_seeds(root_seed: int, members: int) -> tuple[int, ...]:

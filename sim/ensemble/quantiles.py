@@ -24,7 +24,10 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
             out[v].attrs["long_name"] += " (0 or 1 in each member; here its quantile over the members)"
     out.attrs = dict(ds.attrs)
     out.encoding = {}
-    out.attrs["statistic"] = "quantiles over ensemble members (dimension 'quantile')"
+    band = ds.attrs.get("ensemble_band", "household randomness only: every member has the "
+                        "same parameters (fixed)")
+    out.attrs["statistic"] = f"quantiles over ensemble members (dimension 'quantile'); {band}"
+    out.attrs["ensemble_band"] = band
     out["quantile"].attrs.update(long_name="probability of the quantile over the ensemble members",
                                  units="1", coverage_content_type="coordinate")
     if "id" in ds.attrs:

@@ -22,6 +22,7 @@ from sim.analysis.indicators import run_metrics
 from sim.config.sweep import SweepPlan, SweepSpec
 from sim.ensemble.backends import RunTask, execute, tasks_for
 from sim.ensemble.plan import plan_from_spec
+from sim.ensemble.posterior import DEFAULT
 from sim.ensemble.quantiles import ensemble_quantiles, write_stats
 from sim.errors import InputError
 from sim.io.atomic import write_bytes
@@ -45,8 +46,10 @@ class SweepResult:
 
 def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int | None = None,
               scheduler: str | None = None, dask_local: bool = False, folder: Path | None = None,
-              on_progress: Callable[[int, int, int], None] | None = None) -> SweepResult:
-    """Run every (point, member) not already finished, then combine what has finished."""
+              on_progress: Callable[[int, int, int], None] | None = None,
+              combine_runs: bool = True) -> SweepResult:
+    """Run every (point, member) not already finished, then combine what has finished
+    (unless ``combine_runs`` is False: a calibration round reads the run files only)."""
     t0 = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     folder = folder or Path(out_dir) / plan.spec.name
@@ -73,7 +76,7 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
                 if on_progress:
                     on_progress(result.skipped + result.finished, len(result.failed),
                                 result.total)
-    result.combined = combine(folder, plan)
+    result.combined = combine(folder, plan) if combine_runs else None
     if result.combined is not None and len(plan.points) == 1:
         with xr.open_dataset(result.combined) as ds:
             result.stats = write_stats(ensemble_quantiles(ds.load()), folder / "stats.nc")
@@ -116,9 +119,11 @@ def _reconcile(manifest: Manifest, finished: set[str], runs_dir: Path,
 
 
 def ensemble_plan(scenario: str | Path, members: int, root_seed: int | None = None, *,
-                  overrides: dict | None = None) -> SweepPlan:
+                  overrides: dict | None = None, posterior=DEFAULT) -> SweepPlan:
     """An ensemble is a sweep with one point: the scenario as it is (or with ``overrides``, by
-    dotted path, validated as a sweep's ``set:``), ``members`` seeds."""
+    dotted path, validated as a sweep's ``set:``), ``members`` seeds. It is posterior
+    predictive by default: each member draws its parameters from the posterior
+    (:mod:`sim.ensemble.posterior`); ``posterior=None`` keeps them fixed."""
     from sim.world.scenarios import load_scenario
 
     if members < 1:
@@ -126,20 +131,22 @@ def ensemble_plan(scenario: str | Path, members: int, root_seed: int | None = No
     sc = load_scenario(scenario)
     spec = SweepSpec(name=sc.name, base=str(Path(scenario).resolve()), members=members,
                      seed=sc.seed if root_seed is None else root_seed, set=overrides or {})
-    return plan_from_spec(spec, Path(scenario).parent, str(scenario))
+    return plan_from_spec(spec, Path(scenario).parent, str(scenario), posterior=posterior)
 
 
 def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = None,
                  out_dir: str | Path = "results", root_seed: int | None = None,
                  scheduler: str | None = None, dask_local: bool = False,
-                 on_progress: Callable[[int, int, int], None] | None = None) -> xr.Dataset:
+                 on_progress: Callable[[int, int, int], None] | None = None,
+                 posterior=DEFAULT) -> xr.Dataset:
     """Run (or reuse) ``members`` seeds of a scenario; return the combined dataset.
 
     Files go to ``<out_dir>/<scenario name>/ensemble-<first 8 hex digits of the scenario's
-    SHA-256>/``: members already there are reused, so asking for 32 after 20 runs only the 12
-    new ones, and an edited scenario gets a folder of its own.
+    SHA-256>/`` (fixed parameters) or ``.../ensemble-<sha>-<posterior>-<its sha>/``
+    (posterior predictive): members already there are reused, so asking for 32 after 20 runs
+    only the 12 new ones, and an edited scenario or posterior gets a folder of its own.
     """
-    plan = ensemble_plan(scenario, members, root_seed)
+    plan = ensemble_plan(scenario, members, root_seed, posterior=posterior)
     folder = ensemble_folder(out_dir, plan)
     result = run_sweep(plan, workers=workers, scheduler=scheduler, dask_local=dask_local,
                        folder=folder, on_progress=on_progress)
@@ -152,5 +159,8 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
 
 
 def ensemble_folder(out_dir: str | Path, plan: SweepPlan) -> Path:
-    return Path(out_dir) / plan.spec.name / f"ensemble-{plan.base_sha256[:8]}"
+    name = f"ensemble-{plan.base_sha256[:8]}"
+    if plan.member_params:
+        name += f"-{plan.posterior['name']}-{plan.posterior['sha256'][:8]}"
+    return Path(out_dir) / plan.spec.name / name
 

@@ -111,6 +111,7 @@ def to_dataset(model) -> xr.Dataset:
         "group": ("group", np.array(GROUPS, dtype=object), {"long_name": "age/sex group"}),
     }
     sub_vars, sub_coords = _by_subdistrict(geo, data_vars, coords)
+    sub_vars["new_idps_present_by_cohort"], sub_coords["cohort"] = _cohorts(rec, time, days)
     ds = xr.Dataset(data_vars={**data_vars, **sub_vars}, coords={**coords, **sub_coords})
     ds.attrs = _global_attrs(model, time, __version__)
     return apply_conventions(ds)
@@ -162,6 +163,20 @@ def _by_subdistrict(geo, data_vars: dict, coords: dict) -> tuple[dict, dict]:
                                     {"long_name": "governorate (OCHA admin-1)"}),
     }
     return out, sub_coords
+
+
+def _cohorts(rec, time, days: int) -> tuple[tuple, tuple]:
+    """New IDPs present by cohort of first displacement (the measure sitreps report as "new
+    IDPs in sub-district X since <date>"), and the cohort coordinate: its first day."""
+    width = rec.cohort_days
+    n = rec.new_idps_by_cohort.shape[1]
+    var = _var(("time", "cohort", "subdistrict"), rec.new_idps_by_cohort[:days], PEOPLE,
+               "people displaced in this run and present in the sub-district (sheltering, or in "
+               "transit with the sub-district's place the last passed), by the period in which "
+               "they were first displaced", cohort_length_days=width)
+    starts = pd.date_range(time[0], periods=n, freq=f"{width}D")
+    return var, ("cohort", starts, {"long_name": "first day of the period of first displacement",
+                                    "cohort_length_days": width})
 
 
 def _global_attrs(model, time, version: str) -> dict:

@@ -6,8 +6,10 @@ Format (as ``scenarios/observed/observed_2019_offensive.csv``)::
 
 ``measure`` is one of ``people_displaced`` (people who left home in the window, each once),
 ``displacements`` (movements: a person moving twice counts twice), ``arrivals`` (people
-arriving into the area) and ``in_sites`` (of the people displaced in the window, those in
-camps or reception centres at its end). ``area`` is ``all``, a sub-district (OCHA P-code such
+arriving into the area), ``in_sites`` (of the people displaced in the window, those in
+camps or reception centres at its end) and ``new_idps_present`` (people displaced since the
+window's start who are in the area at its end: what OCHA and the CCCM cluster report as "new
+IDPs in sub-district X"). ``area`` is ``all``, a sub-district (OCHA P-code such
 as ``SY070301`` or name such as ``Dana``), a district or a named group of places of the
 geography (``sim/data/<region>/groups.csv``).
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from sim.errors import InputError
 
-MEASURES = ("people_displaced", "displacements", "arrivals", "in_sites")
+MEASURES = ("people_displaced", "displacements", "arrivals", "in_sites", "new_idps_present")
 COLUMNS = ("date_start", "date_end", "measure", "area", "value", "source_id")
 
 

@@ -214,7 +214,9 @@ class Runs:
     def runs_phrase(self) -> str:
         """The honest one-liner on uncertainty every figure and memo carries."""
         if self.is_ensemble:
-            return f"ensemble of {self.n} runs: median, band P10-P90"
+            kind = ("posterior predictive" if self.ds.attrs.get("parameter_uncertainty") ==
+                    "posterior_predictive" else "household randomness only")
+            return f"ensemble of {self.n} runs: median, band P10-P90 ({kind})"
         seed = f"seed {self.seeds[0]}, " if self.seeds else ""
         return f"{seed}single run, no uncertainty band"
 

@@ -139,8 +139,8 @@ def _run_coordinates(plan: SweepPlan, runs: list[tuple[int, int]]) -> dict[str, 
         "member": (np.array([m for _, m in runs], dtype=np.int64),
                    {"long_name": "member (seed number) at the point", "units": "1", **RUN_INFO}),
     }
-    for name in plan.parameter_names:
-        values = [plan.points[p].get(name) for p, _ in runs]
+    for name in [*plan.parameter_names, *plan.drawn_parameters]:   # swept, then drawn
+        values = [plan.run_parameters(p, m).get(name) for p, m in runs]
         arr = np.array(values, dtype=float) if all(isinstance(v, (int, float)) for v in values) \
             else np.array([json.dumps(v, default=str) if not isinstance(v, str) else v
                            for v in values], dtype=object)
@@ -167,8 +167,18 @@ def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
                        f"{attrs.get('product_version', '')}")
     out.update(sweep_name=plan.spec.name, sweep_fingerprint=plan.fingerprint(),
                sweep_members=len(plan.seeds), sweep_points=len(plan.points),
-               sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs)
+               sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs,
+               ensemble_band=plan.band,
+               parameter_uncertainty="posterior_predictive" if plan.member_params else "none")
+    if plan.member_params:
+        out.update(posterior_name=plan.posterior["name"], posterior_sha256=plan.posterior["sha256"],
+                   posterior_drawn=", ".join(plan.drawn_parameters),
+                   posterior_kept=", ".join(plan.posterior.get("kept", [])))
     if len(plan.points) == 1:   # an ensemble: one scenario for every run
         out["scenario_json"] = attrs.get("scenario_json", "")
         out["scenario_sha256"] = attrs.get("scenario_sha256", "")
+        if plan.member_params:  # the scenario as written, not member 0's draw
+            from sim.config.scenario import Scenario
+
+            out["scenario_json"] = Scenario.model_validate(plan.base_data).model_dump_json()
     return out

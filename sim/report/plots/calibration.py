@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 from sim.report.plots.style import DPI, FOOTER_IN, GREY, NOT_A_FORECAST, OKABE_ITO, save, styled
 
 
-def posterior_plot(post, stem: Path, scenario: str) -> list[Path]:
+def posterior_plot(post, stem: Path, scenario: str,
+                   method: str = "ABC rejection over a Latin hypercube") -> list[Path]:
     names = post.parameters
     width = 3.6 * len(names) + 0.6
     with styled():
@@ -29,7 +30,7 @@ def posterior_plot(post, stem: Path, scenario: str) -> list[Path]:
             ax.set_xlabel(n)
         axes[0].set_ylabel("distance (RMS of log(1 + people) differences)")
         axes[0].legend(loc="upper left")
-        fig.suptitle(f"Calibration of {scenario}: ABC rejection over a Latin hypercube",
+        fig.suptitle(f"Calibration of {scenario}: {method}",
                      x=0.01, ha="left", fontweight="bold", fontsize=10)
         fig.text(0.01, 0.08 / 4.2, f"Shaded: posterior P10-P90. {NOT_A_FORECAST}",
                  fontsize=6.5, color="#444444")
