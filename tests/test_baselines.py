@@ -51,7 +51,9 @@ def figures(path: Path) -> dict:
 
     arrivals = ds["arrivals"].sum("time").to_series()
     camps = ds["camp_occupancy"].isel(time=-1).to_series()
-    camps = camps[ds["camp_capacity"].to_series() > 0]
+    capacity = ds["camp_capacity"]
+    capacity = capacity.isel(time=-1) if "time" in capacity.dims else capacity
+    camps = camps[capacity.to_series() > 0]
     return {
         "days": int(len(cum)),
         "people_total": int(ds["people_total"].values[0]),

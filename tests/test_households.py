@@ -19,7 +19,7 @@ from sim.errors import InputError
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
 STATE = ("status", "location", "next_node", "progress_km", "destination", "displaced_day",
-         "times_displaced", "arrival_day")
+         "times_displaced", "arrival_day", "flee_ready_day", "by_vehicle", "journey_start_day")
 
 
 def households(status, size=None, displaced_day=None) -> Households:

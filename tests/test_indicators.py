@@ -18,6 +18,7 @@ from test_baselines import SCENARIOS, SEED, reduced
 
 import sim
 from sim.analysis import indicators as ind
+from sim.analysis import journeys
 from sim.analysis.destinations import (
     arrivals_by_destination,
     camps_against_capacity,
@@ -327,12 +328,14 @@ def scenario_with(**capacity) -> xr.Dataset:
 
 
 def test_capacity_note_states_the_scale_behind_the_capacities():
-    calibrated = scenario_with(camp_capacity_scale=CapacityConfig().camp_capacity_scale)
-    note = capacity_note(Runs(calibrated))
-    assert f"x{CapacityConfig().camp_capacity_scale:g} for sites opened in the emergency " \
-           "(calibrated" in note
+    default = scenario_with(camp_capacity_scale=CapacityConfig().camp_capacity_scale)
+    note = capacity_note(Runs(default))
+    assert "existing camps (x1), and the humanitarian response opens new places" in note
+    off = scenario_with(camp_capacity_scale=1.0)
+    off.attrs["scenario_json"] = json.dumps({"name": "no response", "capacity": {},
+                                             "response": {"share_of_unsheltered_per_day": 0}})
+    assert "no new sites (the response is switched off)" in capacity_note(Runs(off))
     assert "host capacities as estimated (x1)" in note
-    assert "x1, no new sites" in capacity_note(Runs(scenario_with(camp_capacity_scale=1.0)))
     own = capacity_note(Runs(scenario_with(camp_capacity_scale=2.0, host_capacity_scale=0.5,
                                            camp_capacity_people={"Camp": 5})))
     assert "x2 for sites opened in the emergency (the scenario's setting)" in own
@@ -510,3 +513,28 @@ def test_the_needs_count_the_people_where_the_memo_says_they_are(three):
     assert table.loc["people counted: displaced without a home to share", "p50"] == roofless.p50
     assert table.loc["people counted: displaced without a home to share", "p50"] > \
         ind.people_in(three, ("camp", "open", "border"), three.days - 1).p50   # the roads count
+
+
+# --------------------------------------------------------------------------- journeys and moves
+def test_movements_arrivals_transit_journeys_and_returns_per_run(run):
+    # 18 displaced; 15 arrivals; departures: the 18 first flights and 9 onward moves
+    ds = one_run(departures=at(Town=[0, 5, 10, 3, 0], Host=[0, 0, 0, 9, 0]))
+    r = Runs(ds)
+    assert journeys.movements_per_displaced(r).p50 == pytest.approx(27 / 18)
+    assert journeys.arrivals_per_displaced(r).p50 == pytest.approx(15 / 18)
+    assert journeys.largest_one_day_share(r).p50 == pytest.approx(10 / 18)
+    assert journeys.in_transit_share(r, 2).p50 == pytest.approx(6 / 15)
+    # files written before the split, the journeys and the returns: NaN / 0, not an error
+    assert np.isnan(journeys.journey_days(r)[0].p50) and np.isnan(journeys.in_transit_split(r)[0].p50)
+    assert journeys.returned_home(r).p50 == 0 and journeys.camp_places_opened(r).p50 == 0
+    ds["journey_days_median"] = ((), 2.0)
+    ds["journey_days_p90"] = ((), 6.0)
+    ds["in_transit_on_road"] = (("time", "location"), at(Town=[0, 1, 2, 3, 1]))
+    ds["in_transit_queued"] = (("time", "location"), at(Town=[0, 2, 4, 1, 0]))
+    ds["returns"] = (("time", "location"), at(Town=[0, 0, 0, 2, 3]))
+    r = Runs(ds)
+    assert [b.p50 for b in journeys.journey_days(r)] == [2.0, 6.0]
+    assert [b.p50 for b in journeys.in_transit_split(r, 2)] == [2.0, 4.0]
+    assert journeys.returned_home(r).p50 == 5
+    s = summarise(ds)
+    assert (s.returned_home, s.journey_days_p90, s.in_transit_queued) == (5, 6.0, 0.0)

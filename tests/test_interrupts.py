@@ -153,8 +153,9 @@ def interrupted(args, cwd, delay_s, sig=signal.SIGINT, wait_for: Path | None = N
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_run_interrupted_at_a_random_moment(tmp_path, seed):
-    path = write(tmp_path / "long.yaml", deep_merge(RUN, {"days": 400,
-                                                          "population": {"total_people": 200000}}))
+    # Ten years of 400,000 people: on a fast machine 400 days ended before a 1.3 s signal (CI).
+    path = write(tmp_path / "long.yaml", deep_merge(RUN, {"days": 3650,
+                                                          "population": {"total_people": 400000}}))
     delay = random.Random(seed).uniform(0.0, 1.5)
     cli, code, err, took = interrupted(["run", str(path), "--quiet", "--out", "res"], tmp_path,
                                        delay)

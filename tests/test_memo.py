@@ -336,7 +336,7 @@ def test_the_glossary_defines_every_term_the_memo_uses(run_ds, ens_ds):
 def test_memo_states_the_capacity_scale_where_capacities_appear(run_ds):
     memo = Memo(run_ds)
     note = memo.capacity_note
-    assert "camp capacities include x" in note
+    assert "camp capacities are the estimated places of the existing camps (x1)" in note
     md = memo.markdown([])
     dest = md.split("## Arrivals and capacity by destination", 1)[1].split("##", 1)[0]
     assert note in dest

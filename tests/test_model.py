@@ -66,10 +66,13 @@ def test_households_move_away_from_the_front():
     # The front comes from the south: the displaced end up north of where they lived ...
     assert np.all(geo.lat[hh.location[moved]] >= geo.lat[hh.home[moved]])
     assert geo.lat[hh.location[moved]].mean() > geo.lat[hh.home[moved]].mean() + 0.2
-    # ... and nobody is sheltering in a place under government control.
+    # ... and nobody sheltering in a place under government control went there after it fell
+    # (some who could not leave in time stay).
     gov_now = model.conflict.government[model.day]
     sheltered = np.isin(hh.status, [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER])
-    assert not gov_now[hh.location[sheltered]].any()
+    held = sheltered & gov_now[hh.location]
+    assert (hh.arrival_day[held] < model.captured_day[hh.location[held]]).all()
+    assert held.sum() < 0.05 * sheltered.sum()
 
 
 def test_no_offensive_no_displacement():
@@ -130,8 +133,11 @@ def test_border_open_lets_people_cross_and_closed_does_not(idlib_geo):
     assert opened["border_crossings"].isel(time=slice(0, 14)).sum() == 0
 
 
-def test_no_new_flight_after_a_ceasefire():
-    ds = to_dataset(run_tiny(days=40, conflict={"ceasefire_day": 15}))
+def test_no_new_flight_after_a_ceasefire_without_fear_memory():
+    """With fear_memory_days 0 and the immediate departure rule, flight stops overnight (the
+    tail that fear and preparation give is in tests/test_returns.py)."""
+    ds = to_dataset(run_tiny(days=40, conflict={"ceasefire_day": 15},
+                             behaviour={"fear_memory_days": 0.0}, departure={"mode": "immediate"}))
     flights = ds["flights"].sum("location").values
     assert flights[:15].sum() > 0
     assert flights[15:].sum() == 0

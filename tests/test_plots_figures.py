@@ -207,8 +207,9 @@ def test_camps_figure_fill_dates_match_the_run_summary(run_ds, tmp_path):
 def test_camps_ensemble_fill_day_is_an_actual_run_day(ens_ds):
     table = draw_camps(ens_ds, dpi=DPI)[1]["camps"].set_index("camp")
     occ = ens_ds["camp_occupancy"].sel(location="Qah camps").transpose("run", "time").values
-    cap = float(ens_ds["camp_capacity"].sel(location="Qah camps").isel(run=0))
-    firsts = [int(np.argmax(o >= 0.99 * cap)) if (o >= 0.99 * cap).any() else np.inf for o in occ]
+    cap = ens_ds["camp_capacity"].sel(location="Qah camps").transpose("run", "time").values
+    firsts = [int(np.argmax(o >= 0.99 * c)) if (o >= 0.99 * c).any() else np.inf
+              for o, c in zip(occ, cap)]
     assert table.loc["Qah camps", "full_day_p50"] in firsts
     assert table.loc["Qah camps", "full_day_p50"] == np.percentile(firsts, 50, method="inverted_cdf")
 

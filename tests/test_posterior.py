@@ -15,6 +15,7 @@ from conftest import REPO, TINY_BASE
 
 from sim.analysis.validate import Comparison, coverage
 from sim.cli.main import main
+from sim.config.scenario import BehaviourConfig, CapacityConfig
 from sim.ensemble.plan import load_sweep
 from sim.ensemble.sweep import ensemble_folder, ensemble_plan, run_ensemble
 from sim.errors import InputError
@@ -146,7 +147,8 @@ def test_posterior_predictive_ensemble_records_parameters_and_is_the_same_on_any
     assert "(posterior predictive)" in Runs(one).runs_phrase()
     # the ensemble's scenario is the one written, not member 0's draw
     written = json.loads(one.attrs["scenario_json"])
-    assert written["behaviour"]["flee_propensity"] == 9.8 and written["capacity"]["camp_capacity_scale"] == 3.76
+    assert written["behaviour"]["flee_propensity"] == BehaviourConfig().flee_propensity
+    assert written["capacity"]["camp_capacity_scale"] == CapacityConfig().camp_capacity_scale
     fixed = run_ensemble(path, 2, workers=1, out_dir=tmp_path / "one", posterior=None)
     assert "(household randomness only)" in Runs(fixed).runs_phrase()
     assert fixed.attrs["parameter_uncertainty"] == "none"

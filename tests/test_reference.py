@@ -20,9 +20,14 @@ SCENARIO = dict(
     conflict={"axes": [{"name": "south", "start": "Southfront", "via": ["Southtown", "Midtown"],
                         "speed_km_per_day": 1.0, "stop_day": 14, "width_km": 2}]},
     behaviour={"crowding_weight": 0.0, "closed_border_penalty": 0.0,
-               "open_air_move_on_per_day": 0.0, "border_give_up_per_day": 0.0},
+               "open_air_move_on_per_day": 0.0, "border_give_up_per_day": 0.0,
+               "fear_memory_days": 0.0, "onward_move_cost": None, "crossing_queue_days": 0.0},
+    # The reference is for the decision rules: a household leaves the day it decides, its
+    # journey ends where it chose, and it stays there.
+    departure={"mode": "immediate"},
+    returns={"return_per_day": 0.0},
     capacity={"camp_capacity_people": {"Northcamp": 10_000_000}, "host_capacity_scale": 1000.0},
-    movement={"road_capacity_scale": 1000.0},
+    movement={"road_capacity_scale": 1000.0, "settle_after_days": None},
 )
 
 

@@ -407,3 +407,41 @@ def test_border_open_has_quota_phases_on_bab_al_hawa(idlib_geo):
     base = load_scenario(REPO / "scenarios" / "idlib_full_assault.yaml", idlib_geo)
     assert sc.conflict.axes == base.conflict.axes and len(sc.conflict.axes) > 0
     assert base.border.crossings == {}
+
+
+# --------------------------------------------------------------------------- issue 10 fields
+PROCESS_FIELDS = [
+    ("departure", "departure.py", f) for f in (
+        "preparation_days_mean", "spare_seats_per_vehicle", "shared_trips_per_day",
+        "hired_transport_per_day", "walk_per_day", "walk_dependants_factor", "dependant_children")
+] + [("response", "response.py", f) for f in (
+    "lag_days", "share_of_unsheltered_per_day", "max_people_per_day_per_site", "catchment_km",
+    "camp_land_m2_per_person")
+] + [("returns", "returns.py", f) for f in (
+    "return_per_day", "return_after_safe_days", "safe_danger", "return_to_government_factor")
+] + [("behaviour", "scenario.py", f) for f in (
+    "fear_memory_days", "onward_move_cost", "shelter_review_per_day", "crossing_news_days",
+    "crossing_reach_km", "crossing_queue_days")
+] + [("movement", "scenario.py", "settle_after_days"),
+     ("population", "scenario.py", "transport_money_share")]
+
+
+@pytest.mark.parametrize("section, module, field", PROCESS_FIELDS)
+def test_process_constants_are_documented_bounded_schema_fields(section, module, field):
+    """Every behaviour constant of the new processes is a schema field with a docstring, a
+    row in docs/model.md, and bounds that refuse a negative value on one line."""
+    from pathlib import Path
+
+    from sim.errors import InputError
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "sim" / "config" / module).read_text()
+    assert f"    {field}:" in source
+    after = source.split(f"    {field}:", 1)[1].split("\n", 2)[1].strip()
+    assert after.startswith('"""'), f"{field} has no docstring"
+    assert f"`{section}.{field}`" in (root / "docs" / "model.md").read_text(), field
+    sc = parse_scenario({"name": "x", "start_date": "2020-01-01"})
+    assert field in type(getattr(sc, section)).model_fields
+    with pytest.raises(InputError) as info:
+        parse_scenario({"name": "x", "start_date": "2020-01-01", section: {field: -1}})
+    message = str(info.value)
+    assert "\n" not in message and f"{section}.{field}" in message

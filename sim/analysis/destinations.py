@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.indicators import Band, band, first_full_day, peak
+from sim.config.response import ResponseConfig
 from sim.config.scenario import CapacityConfig
 from sim.io.results import Runs
 
@@ -31,16 +32,17 @@ def camps_against_capacity(runs: Runs) -> pd.DataFrame:
     """Each place with camp places: capacity, peak occupancy, the day it is full (P50, P10,
     P90 over runs; :data:`FULL_SHARE`), the share of runs in which it fills, and the people in
     the open there at the end (the overflow of full camps)."""
-    cap = runs.values("camp_capacity", "location")
+    series = runs.camp_capacity()
+    cap = series[:, -1]                       # at the end: the shipped places and those opened
     occ = runs.values("camp_occupancy", "time", "location")
     open_end = runs.values("in_open", "time", "location")[:, -1]
-    first = first_full_day(occ, cap)
+    first = first_full_day(occ, series)
     rows = []
     for j in np.flatnonzero(cap[0] > 0):
         full = Band.of_days(first[:, j])
         top = peak(occ[:, :, j])
         rows.append({
-            "camp": runs.locations[j], "capacity": float(cap[0, j]),
+            "camp": runs.locations[j], "capacity": float(np.median(cap[:, j])),
             "peak_occupancy_p50": top.p50, "peak_occupancy_p10": top.p10,
             "peak_occupancy_p90": top.p90,
             "full_day_p50": full.p50, "full_day_p10": full.p10, "full_day_p90": full.p90,
@@ -56,23 +58,25 @@ def capacity_by_destination(runs: Runs) -> pd.DataFrame:
     capacity is exceeded (camp + host occupancy >= FULL_SHARE x camp + host places) and people
     in the open there at the end; largest arrivals first."""
     arrivals = over_time(runs, "arrivals")
-    camp_cap = runs.values("camp_capacity", "location")
+    camp_series = runs.camp_capacity()
+    camp_cap = camp_series[:, -1]                  # at the end, with the places opened
     host_cap = runs.values("host_capacity", "location")
     occupancy = runs.values("camp_occupancy", "time", "location") + \
         runs.values("in_host", "time", "location")
-    first = first_full_day(occupancy, camp_cap + host_cap)
+    first = first_full_day(occupancy, camp_series + host_cap[:, None, :])
     open_end = runs.values("in_open", "time", "location")[:, -1]
     rows = []
     for j, name in enumerate(runs.locations):
         a = Band.of(arrivals[:, j])
-        cap = camp_cap[0, j] + host_cap[0, j]
+        cap = float(np.median(camp_cap[:, j])) + host_cap[0, j]
         if a.p90 <= 0 and cap <= 0:
             continue
         d = Band.of_days(first[:, j])
         rows.append({
             "destination": name, "kind": runs.kind[j],
             "arrivals_p50": a.p50, "arrivals_p10": a.p10, "arrivals_p90": a.p90,
-            "camp_capacity": camp_cap[0, j], "host_capacity": host_cap[0, j], "capacity": cap,
+            "camp_capacity": float(np.median(camp_cap[:, j])), "host_capacity": host_cap[0, j],
+            "capacity": cap,
             "peak_occupancy_p50": float(np.median(occupancy[:, :, j].max(axis=1))),
             "capacity_exceeded_day_p50": d.p50, "capacity_exceeded_day_p10": d.p10,
             "capacity_exceeded_day_p90": d.p90,
@@ -110,7 +114,7 @@ def capacity_note(runs: Runs) -> str:
         camp = (f"camp capacities are x{lo:g} to x{hi:g} the estimated places, varying by run "
                 "(above x1: sites opened in the emergency)")
     elif lo == 1:
-        camp = "camp capacities are the estimated places of the existing camps (x1, no new sites)"
+        camp = "camp capacities are the estimated places of the existing camps (x1)"
     elif lo > 1:
         why = "calibrated, docs/validation.md" if lo == calibrated else "the scenario's setting"
         camp = f"camp capacities include x{lo:g} for sites opened in the emergency ({why})"
@@ -120,6 +124,10 @@ def capacity_note(runs: Runs) -> str:
     host = ("host capacities as estimated (x1)" if h_lo == h_hi == 1 else
             f"host capacities x{h_lo:g} the estimate" if h_lo == h_hi else
             f"host capacities x{h_lo:g} to x{h_hi:g} the estimate, varying by run")
+    response = (runs.scenario.get("response", {}) or {}).get("share_of_unsheltered_per_day",
+                                                             ResponseConfig().share_of_unsheltered_per_day)
+    camp += (", and the humanitarian response opens new places at the sites during the run"
+             if response > 0 else ", no new sites (the response is switched off)")
     named = sorted((runs.scenario.get("capacity", {}) or {}).get("camp_capacity_people", {}) or {})
     fixed = f"; places set directly by the scenario: {', '.join(named)}" if named else ""
     return (f"Capacities are effective places after scaling: {camp}; {host}; both in proportion "

@@ -311,10 +311,12 @@ def women_and_children_share(runs: Runs, day_index: int = -1) -> Band:
 def first_full_day(occupancy: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """First day index [run, place] with occupancy >= FULL_SHARE x capacity; inf if never.
 
-    ``occupancy`` is [run, time, place], ``capacity`` [run, place] or [place] (each run's own
-    capacity); places without capacity are never "full" (inf)."""
-    cap = np.broadcast_to(np.asarray(capacity, dtype=float),
-                          (occupancy.shape[0], occupancy.shape[2]))[:, None, :]
+    ``occupancy`` is [run, time, place], ``capacity`` [run, time, place] (each day's, as the
+    response opens places), [run, place] or [place] (each run's own capacity); places without
+    capacity are never "full" (inf)."""
+    cap = np.asarray(capacity, dtype=float)
+    if cap.ndim < 3:
+        cap = np.broadcast_to(cap, (occupancy.shape[0], occupancy.shape[2]))[:, None, :]
     reached = (occupancy >= FULL_SHARE * cap) & (cap > 0)
     first = np.argmax(reached, axis=1).astype(float)
     first[~reached.any(axis=1)] = np.inf
@@ -328,13 +330,15 @@ def metrics_per_run(data) -> dict[str, np.ndarray]:
     """The :data:`METRICS` of every run [run].
 
     Checkpoints past the run's end take its last day (a lower bound); the largest camp
-    cluster is the place of kind ``camp`` with the most camp places, and its "days until full"
-    counts the day it fills as day 1, 2, ... (run length + 1 if it never fills)."""
+    cluster is the place of kind ``camp`` with the most camp places on day 0, and its "days until full"
+    counts the day it fills as day 1, 2, ... (run length + 1 if it never fills), against the
+    day's capacity (places opened by the response included)."""
     runs = as_runs(data)
     cum = cumulative_displaced(runs)
-    cap = np.where(runs.kind == "camp", runs.values("camp_capacity", "location"), 0.0)
-    largest = np.argmax(cap, axis=1)
-    first = first_full_day(runs.values("camp_occupancy", "time", "location"), cap)
+    series = runs.camp_capacity()
+    largest = np.argmax(np.where(runs.kind == "camp", series[:, 0], 0.0), axis=1)  # at the start
+    first = first_full_day(runs.values("camp_occupancy", "time", "location"),
+                           np.where(runs.kind == "camp", series, 0.0))
     full = first[np.arange(runs.n), largest]
     return {
         "displaced_day30": cum[:, min(30, runs.days) - 1],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.analysis import indicators as ind
+from sim.analysis import journeys
 from sim.analysis.destinations import (
     arrivals_by_destination,
     camps_against_capacity,
@@ -43,7 +44,7 @@ class RunSummary:
     in_host: float
     in_open: float
     waiting_at_border: float
-    in_transit: float
+    in_transit: float            # on a road or queued at the end
     peak_waiting_at_border: float
     crossed_border: float
     whereabouts: dict[str, float] = field(default_factory=dict)   # label -> people at the end
@@ -52,6 +53,14 @@ class RunSummary:
     women_and_children_share: float = float("nan")
     capacity_note: str = ""      # the capacity scales behind the camps' capacities
     runs: int = 1                # 2 or more: every figure is the median over runs
+    in_transit_on_road: float = float("nan")
+    in_transit_queued: float = float("nan")
+    returned_home: float = 0.0
+    camp_places_opened: float = 0.0
+    journey_days_median: float = float("nan")
+    journey_days_p90: float = float("nan")
+    movements_per_displaced: float = float("nan")
+    arrivals_per_displaced: float = float("nan")
 
 
 def summarise(data, top: int = 10) -> RunSummary:
@@ -65,6 +74,8 @@ def summarise(data, top: int = 10) -> RunSummary:
                         overflow_people=float(r.in_open_at_end_p50))
              for r in camps_against_capacity(runs).itertuples()]
     where = ind.whereabouts(runs, end)
+    road, queued = journeys.in_transit_split(runs, end)
+    median_days, p90_days = journeys.journey_days(runs)
     return RunSummary(
         scenario=runs.scenario_name, seed=runs.seeds[0] if len(runs.seeds) == 1 else -1,
         days=runs.days, total_people=int(round(ind.initial_people(runs).p50)),
@@ -87,4 +98,10 @@ def summarise(data, top: int = 10) -> RunSummary:
         camps=camps,
         women_and_children_share=ind.women_and_children_share(runs, end).p50,
         capacity_note=capacity_note(runs),
-        runs=runs.n)
+        runs=runs.n,
+        in_transit_on_road=road.p50, in_transit_queued=queued.p50,
+        returned_home=journeys.returned_home(runs).p50,
+        camp_places_opened=journeys.camp_places_opened(runs).p50,
+        journey_days_median=median_days.p50, journey_days_p90=p90_days.p50,
+        movements_per_displaced=journeys.movements_per_displaced(runs).p50,
+        arrivals_per_displaced=journeys.arrivals_per_displaced(runs).p50)

@@ -15,9 +15,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -26,25 +23,11 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-
-def _not_bool(value):
-    """YAML reads yes/no/true/false as booleans; a number field must not take them as 1/0."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {value!r}")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_not_bool)]
-Whole = Annotated[int, BeforeValidator(_not_bool)]
-Probability = Annotated[Number, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[Number, Field(ge=0.0)]
-Positive = Annotated[Number, Field(gt=0.0)]
-Day = Annotated[Whole, Field(ge=0)]
-People = Annotated[Whole, Field(ge=0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+from sim.config.departure import DepartureConfig
+from sim.config.fields import Day, NonNegative, Number, People, Positive, Probability, Whole
+from sim.config.fields import Strict as _Strict
+from sim.config.response import ResponseConfig
+from sim.config.returns import ReturnConfig
 
 
 class PopulationConfig(_Strict):
@@ -69,6 +52,10 @@ class PopulationConfig(_Strict):
     means. 4 gives a broad spread (a mean of 0.5 gives a standard deviation of 0.22): a
     documented estimate, since no survey of these traits exists for Idlib. Larger values make
     households more alike."""
+    transport_money_share: Probability = 0.35
+    """Share of households that can pay for hired transport when they flee (departure
+    section). Two in three Syrians were below the poverty line in 2015 (sources.md R16) and
+    the poor stayed under fire in 2019 (R04, R05). Documented estimate."""
 
     @model_validator(mode="after")
     def _shares_fit(self) -> "PopulationConfig":
@@ -241,6 +228,8 @@ class BehaviourConfig(_Strict):
     max_destination_danger: Probability = 0.1
     border_give_up_per_day: Probability = 0.05
     open_air_move_on_per_day: Probability = 0.17
+    """Daily chance that a household in the open reconsiders where it is (with
+    onward_move_cost set, it moves only for a gain above that cost)."""
     uninformed_danger_exponent: Annotated[Number, Field(ge=1.0)] = 2.0
     """Exponent e of perceived danger, danger ** (e - (e - 1) * information): a household with
     information 0 perceives danger ** e, a fully informed one the true danger. 2 makes poorly
@@ -261,6 +250,30 @@ class BehaviourConfig(_Strict):
     """Crowding (people ÷ camp and host capacity) beyond which a place deters no more: three
     times full is as bad as it gets. A place with no capacity at all counts as this crowded.
     Estimate."""
+    fear_memory_days: NonNegative = 7.0
+    """Fear lags the guns: the danger a place's households perceive falls by a factor e every
+    this many days once the real danger drops (it rises with the danger at once), so flight
+    tails off after a ceasefire and returns wait for calm (docs/model.md 7.4). 0: perceived
+    danger is today's danger. Documented estimate."""
+    onward_move_cost: NonNegative | None = 2.0
+    """Utility an onward move must gain over staying before a sheltered household moves on
+    (hysteresis: the cost, risk and loss of a move). None: a household in the open that
+    reconsiders goes wherever it chooses, and sheltered ones never reconsider (the rule
+    before onward moves needed a reason). Documented estimate."""
+    shelter_review_per_day: Probability = 0.05
+    """Daily chance that a household in a camp or with hosts weighs moving on (it moves only
+    for a gain above onward_move_cost). Documented estimate."""
+    crossing_news_days: Positive = 3.0
+    """News of a crossing that opens spreads over days: a household of information I has
+    heard of it after d days with probability 1 - exp(-d (0.5 + I) / crossing_news_days).
+    Documented estimate."""
+    crossing_reach_km: NonNegative = 100.0
+    """Route length (km-equivalent) from which people in the open or at a closed crossing go
+    to a crossing that opens. Documented estimate."""
+    crossing_queue_days: NonNegative = 2.0
+    """People head for an open crossing until its queue (with those on the way) holds this
+    many days of its quota: enough to fill it, not a stampede. 0 switches the news off.
+    Documented estimate."""
 
 
 class MovementConfig(_Strict):
@@ -268,15 +281,24 @@ class MovementConfig(_Strict):
     foot_speed_km_per_day: Positive = 20.0
     road_capacity_scale: NonNegative = 1.0
     danger_route_penalty: NonNegative = 5.0
+    settle_after_days: Annotated[Whole, Field(ge=1)] | None = 3
+    """Journeys end: a household on the move for this many days (on the road or queued for
+    one), or waiting this long at a closed crossing, settles where it is, in the open, and is
+    counted there; it can move on later for a reason. In 2019 families slept for days in the
+    fields near full camps (sources.md R07). None: journeys last until arrival. Estimate."""
 
 
 class CapacityConfig(_Strict):
-    camp_capacity_scale: NonNegative = 3.76
-    """Calibrated (docs/validation.md): the 2019 offensive saw new sites and reception centres
-    open as people arrived; 3.76 x the shipped 2019 capacity reproduces the people in sites.
-    Set 1.0 to plan with today's camps and no new sites."""
+    camp_capacity_scale: NonNegative = 1.0
+    """Multiplies the shipped camp capacity at the start: a planner's what-if. 1.0: the
+    shipped camps; the sites opened during an offensive come from the response section. (Before
+    that process it was calibrated at 3.76 to stand in for them, docs/validation.md.)"""
     host_capacity_scale: NonNegative = 1.0
     camp_capacity_people: dict[str, People] = Field(default_factory=dict)
+    shelter_from_open: bool = True
+    """People in the open at a place take its camp or host places as they free up or open,
+    longest waiting first (before today's arrivals). False: they find places only by moving
+    on (the rule before the response opened capacity)."""
 
 
 class SpawningConfig(_Strict):
@@ -322,6 +344,9 @@ class Scenario(_Strict):
     behaviour: BehaviourConfig = BehaviourConfig()
     movement: MovementConfig = MovementConfig()
     capacity: CapacityConfig = CapacityConfig()
+    departure: DepartureConfig = DepartureConfig()
+    response: ResponseConfig = ResponseConfig()
+    returns: ReturnConfig = ReturnConfig()
     spawning: SpawningConfig = SpawningConfig()
     source_path: str = Field(default="", exclude=True)
     source_sha256: str = Field(default="", exclude=True)

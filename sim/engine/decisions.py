@@ -72,10 +72,13 @@ def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 
 def candidate_destinations(kind: np.ndarray, camp_capacity: np.ndarray,
-                           host_capacity: np.ndarray) -> np.ndarray:
-    """Node indices a household can ever choose: any place with camp or host places, and the
-    border crossings. Routes are planned towards these only (:mod:`sim.engine.routing`)."""
-    return np.flatnonzero((camp_capacity + host_capacity > 0) | (kind == "crossing"))
+                           host_capacity: np.ndarray,
+                           camp_land_m2: np.ndarray | None = None) -> np.ndarray:
+    """Node indices a household can ever choose: any place with camp or host places or with
+    land where the response can open camp places, and the border crossings. Routes are
+    planned towards these only (:mod:`sim.engine.routing`)."""
+    land = np.zeros(len(kind)) if camp_land_m2 is None else camp_land_m2
+    return np.flatnonzero((camp_capacity + host_capacity > 0) | (land > 0) | (kind == "crossing"))
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,7 +16,7 @@ behind the owner's back, or a household counted twice, stops the run instead of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
@@ -40,6 +40,15 @@ class Status(IntEnum):
 N_STATUS = len(Status)
 STAYING = (Status.HOME, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
 """Statuses a household can set off from (flight, moving on, giving up at the border)."""
+DISPLACED_STAYING = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
+"""Statuses of displaced households staying somewhere (they can go home from these)."""
+
+
+def status_in(status: np.ndarray, statuses) -> np.ndarray:
+    """``np.isin(status, statuses)`` by a lookup table: much faster on household arrays."""
+    table = np.zeros(N_STATUS, dtype=bool)
+    table[list(statuses)] = True
+    return table[status]
 
 
 class LedgerError(RuntimeError):
@@ -68,8 +77,22 @@ class Households:
     displaced_day: np.ndarray     # day first displaced in this run, -1 never
     times_displaced: np.ndarray   # flights in this run (re-displacement counts again)
     arrival_day: np.ndarray       # day it reached its current place, -1 none
+    # Traits and state of the processes of docs/model.md 7.11-7.15; hand-made households may
+    # leave them out (no money for transport, no plan to flee, no journey yet).
+    can_pay_transport: np.ndarray = field(default=None)   # bool: can hire transport
+    flee_ready_day: np.ndarray = field(default=None)      # decided to flee: ready from this day, -1 none
+    by_vehicle: np.ndarray = field(default=None)          # bool: current (or last) journey by vehicle
+    journey_start_day: np.ndarray = field(default=None)   # day the current (or last) journey began, -1
 
     def __post_init__(self) -> None:
+        n = len(self.size)
+        defaults = {"can_pay_transport": np.zeros(n, dtype=bool),
+                    "flee_ready_day": np.full(n, -1, dtype=np.int16),
+                    "by_vehicle": np.asarray(self.has_vehicle, dtype=bool).copy(),
+                    "journey_start_day": np.full(n, -1, dtype=np.int16)}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
         self.initial_people = self.people
         self._ledger = self.people_by_status()
 
@@ -134,8 +157,9 @@ class Households:
         if len(idx) == 0:
             return
         was = self.status[idx]
-        if not np.isin(was, allowed).all():
-            bad = Status(int(was[~np.isin(was, allowed)][0])).name
+        ok = status_in(was, allowed)
+        if not ok.all():
+            bad = Status(int(was[~ok][0])).name
             raise LedgerError(f"a household in {bad} cannot become {to.name}")
         self._ledger -= np.rint(np.bincount(was, weights=self.size[idx],
                                             minlength=N_STATUS)).astype(np.int64)
@@ -147,12 +171,14 @@ class Households:
             raise LedgerError(f"only households in {status.name} can {action}")
 
     def set_off(self, idx: np.ndarray, destination: np.ndarray, day: int,
-                flights: np.ndarray) -> np.ndarray:
+                flights: np.ndarray, by_vehicle: np.ndarray | None = None) -> np.ndarray:
         """Households ``idx`` leave for ``destination`` today and become TRANSIT.
 
         ``flights`` (a subset of ``idx``) flee danger: each flight adds to ``times_displaced``,
         and a first flight sets ``displaced_day``; the others move on or give up at a crossing.
-        Returns the households displaced for the first time in this run.
+        ``by_vehicle`` is the journey's mode (default: the household's own vehicle). A journey
+        begins today and any plan to flee is carried out. Returns the households displaced for
+        the first time in this run.
         """
         if not np.isin(flights, idx).all():
             raise LedgerError("a flight must be one of the households setting off")
@@ -163,7 +189,20 @@ class Households:
         self.progress_km[idx] = 0.0
         self.displaced_day[first] = day
         self.times_displaced[flights] += 1
+        self.by_vehicle[idx] = self.has_vehicle[idx] if by_vehicle is None else by_vehicle
+        self.journey_start_day[idx] = day
+        self.flee_ready_day[idx] = -1
         return first
+
+    def plan_to_flee(self, idx: np.ndarray, ready_day: np.ndarray) -> None:
+        """Households ``idx`` decide to flee and will be ready to leave on ``ready_day``."""
+        if len(idx) and not status_in(self.status[idx], STAYING).all():
+            raise LedgerError("only a household that is staying somewhere can plan to flee")
+        self.flee_ready_day[idx] = ready_day
+
+    def give_up_plan(self, idx: np.ndarray) -> None:
+        """Households ``idx`` no longer mean to flee (the danger they perceive has eased)."""
+        self.flee_ready_day[idx] = -1
 
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
@@ -207,3 +246,30 @@ class Households:
     def cross_border(self, idx: np.ndarray) -> None:
         """Households let through a crossing leave the modelled area (final)."""
         self._move(idx, Status.CROSSED, (Status.BORDER,))
+
+    def settle_on_the_way(self, idx: np.ndarray, day: int) -> None:
+        """A journey that has lasted too long ends: TRANSIT -> OPEN at the last node passed
+        (where the household was counted in transit), its destination dropped."""
+        self._move(idx, Status.OPEN, (Status.TRANSIT,))
+        self.next_node[idx] = -1
+        self.progress_km[idx] = 0.0
+        self.destination[idx] = -1
+        self.arrival_day[idx] = day
+
+    def settle_at_border(self, idx: np.ndarray) -> None:
+        """Waiting too long at a closed crossing: BORDER -> OPEN there (a border-side camp)."""
+        self._move(idx, Status.OPEN, (Status.BORDER,))
+
+    def shelter_from_open(self, idx: np.ndarray, camp: bool) -> None:
+        """People in the open take camp (or host) places that freed up or opened where they are."""
+        self._move(idx, Status.CAMP if camp else Status.HOST, (Status.OPEN,))
+
+    def return_home(self, idx: np.ndarray, day: int) -> None:
+        """Displaced households go home: CAMP/HOST/OPEN/BORDER -> HOME at their day-0 place."""
+        if len(idx) and (self.displaced_day[idx] < 0).any():
+            raise LedgerError("only a household displaced in this run can return home")
+        self._move(idx, Status.HOME, DISPLACED_STAYING)
+        self.location[idx] = self.home[idx]
+        self.destination[idx] = -1
+        self.arrival_day[idx] = day
+        self.flee_ready_day[idx] = -1

@@ -24,13 +24,26 @@ import numpy as np
 from mesa.discrete_space import Network
 
 from sim.config.scenario import Scenario
-from sim.engine import admission, routing, spawning
+from sim.engine import (
+    admission,
+    crossings,
+    departure,
+    onward,
+    perception,
+    returns,
+    routing,
+    settling,
+    spawning,
+)
 from sim.engine import decisions as behaviour
 from sim.engine import travel as movement
-from sim.engine.households import Households, Status
+from sim.engine.allocation import grouped_fits
+from sim.engine.departure import Departures
+from sim.engine.households import STAYING, Households, Status, status_in
 from sim.engine.places import Location
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
+from sim.engine.response import Response
 from sim.world.border import build_border_timeline
 from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
@@ -52,6 +65,7 @@ class DisplacementModel(mesa.Model):
         cap = scenario.capacity
         self.conflict: ConflictTimeline = build_timeline(scenario, geo)
         self.border = build_border_timeline(scenario, geo)
+        self.days_letting_through = crossings.days_letting_through(self.border.quota_people_per_day)
         self.spawner = spawning.Spawner(scenario, geo) if scenario.spawning.mode != "off" else None
         self.households: Households = (self.spawner.initial_households(self.rng) if self.spawner
                                        else synthesise(scenario, geo, self.rng,
@@ -68,6 +82,7 @@ class DisplacementModel(mesa.Model):
         for name, people in cap.camp_capacity_people.items():
             self.camp_capacity[geo.index(name)] = people
         self.host_capacity = geo.host_capacity_people * self.population_scale * cap.host_capacity_scale
+        self.response = Response(geo, scenario.response, self.population_scale)
         self.road_capacity = geo.edge_capacity_people_per_day * scenario.movement.road_capacity_scale
         self.initial_residents = np.bincount(self.households.home, weights=self.households.size,
                                              minlength=geo.n_locations)
@@ -75,6 +90,9 @@ class DisplacementModel(mesa.Model):
         # Per-place state the rules read (and the Location agents view): today's row of the
         # conflict timeline, the first day of capture, and last night's head-count.
         self.danger = np.zeros(geo.n_locations)
+        self.fear = np.zeros(geo.n_locations)             # the danger households perceive
+        self.safe_days = np.zeros(geo.n_locations, dtype=np.int64)
+        self.quiet_days = 0                               # days in a row without fighting
         self.government = geo.control_2019 == "government"
         self.captured_day = np.full(geo.n_locations, -1, dtype=np.int64)
         self.head_count = self.households.head_count(geo.n_locations)   # people [status, loc]
@@ -83,7 +101,7 @@ class DisplacementModel(mesa.Model):
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
         self.kind_preference = self._kind_preference()
         self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,
-                                                           self.host_capacity)
+                                                           self.host_capacity, geo.camp_land_m2)
         self.day = -1
         self.routes: routing.Routes | None = None
         self.recorder = Recorder(self.households, geo, scenario.days)
@@ -94,12 +112,14 @@ class DisplacementModel(mesa.Model):
         self.update_danger()
         self.plan_routes()
         entering = self.enter()
-        fleeing = self.decide_to_flee()
-        if len(entering):
-            fleeing = np.union1d(fleeing, entering)
-        self.choose_destinations(fleeing)
+        self.respond()
+        self.return_home()
+        self.decide_to_flee()
+        leaving = self.depart(entering)
+        self.choose_destinations(leaving)
         arrived, flow = self.move()
         crossed = self.admit(arrived)
+        self.settle()
         self.take_head_count()
         self.record(flow, crossed, arrived)
         if self.day + 1 >= self.config.days:
@@ -111,12 +131,17 @@ class DisplacementModel(mesa.Model):
 
     # ----------------------------------------------------------------- sub-steps
     def update_danger(self) -> None:
-        """Today's row of the offensive timeline: danger, control, and the day each place fell."""
+        """Today's row of the offensive timeline: danger, control, and the day each place fell;
+        and the fear that lags the guns (docs/model.md 7.4): perceived danger rises with the
+        danger at once and falls by e every behaviour.fear_memory_days."""
         t, c = self.day, self.conflict
         self.danger = c.danger[t]
         gov = c.government[t]
         self.captured_day[gov & ~self.government & (self.captured_day < 0)] = t
         self.government = gov
+        self.fear = perception.fear_after(self.fear, self.danger, self.config.behaviour.fear_memory_days)
+        self.quiet_days = self.quiet_days + 1 if c.intensity[t] == 0.0 else 0
+        self.safe_days = returns.count_safe_days(self.safe_days, self.fear, self.config.returns)
 
     def plan_routes(self) -> None:
         t, c = self.day, self.conflict
@@ -128,22 +153,41 @@ class DisplacementModel(mesa.Model):
         """Spawning mode: today's newcomers enter at the places in danger and set off."""
         return spawning.enter(self) if self.spawner else spawning.NO_HOUSEHOLDS
 
-    def decide_to_flee(self) -> np.ndarray:
-        """Households at home or in shelter decide, under today's danger, whether to flee."""
+    def respond(self) -> None:
+        """The humanitarian response opens camp places for the people left in the open
+        ``response.lag_days`` nights ago (sim/engine/response.py)."""
+        usable = ~self.government & (self.danger <= self.config.behaviour.max_destination_danger)
+        opened = self.response.open_today(self.day, self.recorder.by_status, self.head_count,
+                                          self.camp_capacity, self.geography.kind == "camp", usable)
+        self.camp_capacity = self.camp_capacity + opened
+        self.recorder.note_capacity(self.day, self.camp_capacity, opened)
+
+    def return_home(self) -> None:
+        """Displaced households whose home has been safe for a while go home (sim/engine/returns.py)."""
+        going = returns.returning_home(self.households, self.safe_days, self.government,
+                                       self.geography.kind == "camp", self.config.returns, self.rng)
+        self.recorder.note_returns(going)
+        self.households.return_home(going, self.day)
+
+    def decide_to_flee(self) -> None:
+        """Households at home or in shelter decide, under the danger they perceive, whether to
+        flee; those who decide plan to leave once prepared (sim/engine/departure.py), and a plan
+        the danger no longer supports is given up."""
         hh, t, c, b = self.households, self.day, self.conflict, self.config.behaviour
-        danger, front_km = self.danger, c.front_distance_km[t]
-        stationary = (hh.status != Status.TRANSIT) & (hh.status != Status.CROSSED)
+        danger, front_km = self.fear, c.front_distance_km[t]      # as perceived, fear included
+        stationary = status_in(hh.status, STAYING)
         if b.base_flee_rate_per_day == 0.0:
             # Exact shortcut: perceived danger <= danger, so households whose place is below
             # their own tolerance threshold have zero hazard and need no draw.
             upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km)
             stationary &= upper[hh.location] > hh.risk_tolerance * b.danger_tolerance
         who = np.flatnonzero(stationary)
+        planning = hh.flee_ready_day >= 0
         if len(who) == 0:
-            return who
+            hh.give_up_plan(np.flatnonzero(planning))
+            return
         where = hh.location[who]
-        if c.intensity[t] == 0.0:   # no fighting (e.g. after a ceasefire): a quiet front line
-            front_km = np.full_like(front_km, np.inf)
+        front_km = self._perceived_front_km()
         home = hh.status == Status.HOME
         at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
         # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
@@ -154,39 +198,112 @@ class DisplacementModel(mesa.Model):
             danger[where], front_km[where], departed_share[where], hh.risk_tolerance[who],
             hh.information[who], hh.has_vehicle[who],
             hh.already_displaced[who] | (hh.times_displaced[who] > 0), b)
-        return who[behaviour.decide_to_flee(p, self.rng)]
+        decided = who[behaviour.decide_to_flee(p, self.rng)]
+        supported = np.zeros(len(hh), dtype=bool)
+        supported[who[p > 0]] = True
+        hh.give_up_plan(np.flatnonzero(planning & ~supported))
+        new = decided[~planning[decided]]
+        d = self.config.departure
+        prep = 0 if d.mode == "immediate" else \
+            departure.preparation_days(danger[hh.location[new]], d.preparation_days_mean, self.rng)
+        hh.plan_to_flee(new, t + prep)
 
-    def choose_destinations(self, fleeing: np.ndarray) -> None:
-        """Fleeing households, and those moving on, pick a destination and set off."""
+    def _perceived_front_km(self) -> np.ndarray:
+        c, t = self.conflict, self.day
+        return perception.perceived_front_km(c.front_distance_km[t], c.intensity[t] != 0.0,
+                                             self.quiet_days, self.config.behaviour)
+
+    def depart(self, entering: np.ndarray) -> Departures:
+        """Wanting is not being able: which households ready to flee have the means today
+        (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
+        hh = self.households
+        ready = np.flatnonzero((hh.flee_ready_day >= 0) & (hh.flee_ready_day <= self.day))
+        queued = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        room = departure.exit_room_people(
+            self.geography, self.routes.usable, self.road_capacity,
+            np.bincount(hh.location[queued], weights=hh.size[queued], minlength=len(self.danger)))
+        leaving = departure.leave_today(hh, ready, self.geography.n_locations,
+                                        self.config.departure, self.rng, room)
+        # What the roads out can still take today, for onward moves (``_onward_moves``).
+        out = leaving.households
+        self.exit_room = room - np.bincount(hh.location[out], weights=hh.size[out],
+                                            minlength=len(room))
+        if len(entering) == 0:
+            return leaving
+        everyone = np.union1d(leaving.households, entering)
+        by_vehicle = hh.has_vehicle[everyone].copy()
+        by_vehicle[np.searchsorted(everyone, leaving.households)] = leaving.by_vehicle
+        return Departures(everyone, by_vehicle)
+
+    def choose_destinations(self, leaving: Departures) -> None:
+        """Households fleeing today, giving up at a closed crossing, or on the road towards a
+        destination they can no longer use choose one by the destination logit; households
+        moving on for a reason (sim/engine/onward.py) go where they chose; all set off."""
         hh, b, t = self.households, self.config.behaviour, self.day
         rng = self.rng
+        fleeing = leaving.households
         open_air = np.flatnonzero(hh.status == Status.OPEN)
-        moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
+        moving_on = departure.NOBODY if b.onward_move_cost is not None else \
+            open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]  # the rule before
         waiting = np.flatnonzero(hh.status == Status.BORDER)   # not let through (closed or quota full)
         giving_up = waiting[rng.random(len(waiting)) < b.border_give_up_per_day]
         ctx = self._destination_context()
         in_transit = np.flatnonzero(hh.status == Status.TRANSIT)
         dest_now = hh.destination[in_transit]
+        usable = ctx.eligible
+        if b.crossing_queue_days > 0:   # heading for a crossing that lets them through: go on
+            usable = usable | (self.days_letting_through[t] > 0) & ~self.government
         ok = dest_now >= 0
-        ok[ok] = ctx.eligible[dest_now[ok]] & np.isfinite(
+        ok[ok] = usable[dest_now[ok]] & np.isfinite(
             self.routes.cost(hh.location[in_transit][ok], dest_now[ok]))
         lost = in_transit[~ok]
+        onward, onward_dest = self._onward_moves(ctx)
         movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
-        if len(movers) == 0:
+        movers = np.setdiff1d(movers, onward, assume_unique=True)
+        if len(movers) + len(onward) == 0:
             self.recorder.note_departures(movers, movers, movers)
             return
+        # The journey's mode: today's means for a flight, the vehicle of a household on the
+        # road, the household's own vehicle for everyone else.
+        mode = np.where(hh.status[movers] == Status.TRANSIT, hh.by_vehicle[movers],
+                        hh.has_vehicle[movers])
+        mode[np.isin(movers, fleeing)] = leaving.by_vehicle[np.isin(fleeing, movers)]
         dest = behaviour.choose_destinations(hh.location[movers], hh.risk_tolerance[movers],
-                                             hh.information[movers], hh.has_vehicle[movers],
-                                             ctx, b, rng)
+                                             hh.information[movers], mode, ctx, b, rng)
         found = dest >= 0
-        go, dest = movers[found], dest[found]
+        go, dest, mode = movers[found], dest[found], mode[found]
         # Households already on the road just change destination; others leave today.
         on_road = hh.status[go] == Status.TRANSIT
         hh.redirect(go[on_road], dest[on_road])
-        leaving = go[~on_road]
-        flights = np.intersect1d(leaving, fleeing, assume_unique=True)
-        first = hh.set_off(leaving, dest[~on_road], t, flights)
-        self.recorder.note_departures(leaving, flights, first)
+        leaving_now = np.concatenate([go[~on_road], onward])
+        flights = np.intersect1d(leaving_now, fleeing, assume_unique=True)
+        from_home = leaving_now[hh.status[leaving_now] == Status.HOME]
+        first = hh.set_off(leaving_now, np.concatenate([dest[~on_road], onward_dest]), t, flights,
+                           np.concatenate([mode[~on_road], hh.has_vehicle[onward]]))
+        self.recorder.note_departures(leaving_now, flights, first, from_home)
+        if self.config.departure.mode == "immediate":
+            hh.give_up_plan(fleeing)   # no destination today: decide afresh tomorrow
+
+    def _onward_moves(self, ctx: behaviour.DestinationContext) -> tuple[np.ndarray, np.ndarray]:
+        """Households staying somewhere that move on today for a reason, and where to: those
+        who heard that a crossing opened go and queue for it (sim/engine/crossings.py), others
+        move on for a better option (sim/engine/onward.py, with behaviour.onward_move_cost);
+        like flights, no more than the roads out can take beyond those already queued."""
+        hh, b, rng, t = self.households, self.config.behaviour, self.rng, self.day
+        to_cross, crossing = crossings.heading_for_open_crossings(
+            hh, self.days_letting_through[t], self.border.quota_people_per_day[t],
+            self.routes, b, rng)
+        if b.onward_move_cost is None:
+            return to_cross, crossing
+        reviewing = onward.reviewing_today(hh, to_cross, b, rng)
+        room = perception.room_people(hh, self.head_count, self.geography.kind,
+                                      self.camp_capacity, self.host_capacity)
+        moving, where = onward.review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN,
+                                                   ctx, room, b, rng)
+        going = np.concatenate([to_cross, moving])
+        fits = grouped_fits(hh.location[going], hh.size[going].astype(float),
+                            np.maximum(self.exit_room, 0.0))
+        return going[fits], np.concatenate([crossing, where])[fits]
 
     def move(self) -> tuple[np.ndarray, np.ndarray]:
         m = self.config.movement
@@ -198,9 +315,30 @@ class DisplacementModel(mesa.Model):
     def admit(self, arrived: np.ndarray) -> np.ndarray:
         crossed_people, crossed = admission.admit(
             self.households, arrived, self.geography, self.camp_capacity, self.host_capacity,
-            self.border, self.day, self.rng)
+            self.border, self.day, self.rng,
+            ~self.government if self.config.capacity.shelter_from_open else None)
         self.recorder.note_crossed(crossed)
+        self.recorder.note_journeys_ended(arrived, self.day)
         return crossed_people
+
+    def settle(self) -> None:
+        """Journeys that end: households on the move, or waiting at a closed crossing, for
+        ``movement.settle_after_days`` settle in the open where they are (sim/engine/settling.py)."""
+        limit = self.config.movement.settle_after_days
+        if limit is None:
+            return
+        hh, t = self.households, self.day
+        # Not where it would flee from (there it is still fleeing), nor on government-held ground.
+        b = self.config.behaviour
+        threat = perception.threat(self.fear, self._perceived_front_km(), b)
+        journeys = settling.overdue_journeys(hh, t, limit, ~self.government, threat,
+                                             b.danger_tolerance)
+        self.recorder.note_journeys_ended(journeys, t)
+        hh.settle_on_the_way(journeys, t)
+        closed = (self.border.quota_people_per_day[t] <= 0) & ~self.government
+        waits = settling.overdue_border_waits(hh, t, limit, closed)
+        hh.settle_at_border(waits)
+        self.recorder.note_settled(np.concatenate([journeys, waits]))
 
     def take_head_count(self) -> None:
         """Tonight's head-count by status and location, checked against the households' ledger.

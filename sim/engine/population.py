@@ -97,13 +97,20 @@ def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,
         k = pop.trait_concentration
         return rng.beta(m * k, (1 - m) * k, size).astype(np.float32)
 
+    already_displaced = rng.random(n) < idp_share[home]
+    has_vehicle = rng.random(n) < pop.vehicle_share
+    risk_tolerance = beta(pop.risk_tolerance_mean, n)
+    information = beta(pop.information_mean, n)
+    # Drawn only when it varies, so that a share of 0 or 1 leaves every other draw as it was.
+    share = pop.transport_money_share
+    can_pay = rng.random(n) < share if 0.0 < share < 1.0 else np.full(n, share >= 1.0)
     return Households(
         size=size, children=mix[:, 0], adult_women=mix[:, 1], adult_men=mix[:, 2], elderly=mix[:, 3],
         home=home,
-        already_displaced=rng.random(n) < idp_share[home],
-        has_vehicle=rng.random(n) < pop.vehicle_share,
-        risk_tolerance=beta(pop.risk_tolerance_mean, n),
-        information=beta(pop.information_mean, n),
+        already_displaced=already_displaced,
+        has_vehicle=has_vehicle,
+        risk_tolerance=risk_tolerance,
+        information=information,
         status=np.full(n, Status.HOME, dtype=np.int8),
         location=home.copy(),
         next_node=np.full(n, -1, dtype=np.int16),
@@ -112,4 +119,5 @@ def draw_households(per_loc: np.ndarray, scenario: Scenario, geo: Geography,
         displaced_day=np.full(n, -1, dtype=np.int16),
         times_displaced=np.zeros(n, dtype=np.int16),
         arrival_day=np.full(n, -1, dtype=np.int16),
+        can_pay_transport=can_pay,
     )

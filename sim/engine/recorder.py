@@ -56,6 +56,17 @@ class Recorder:
         self.in_camp_by_origin = f((days, n_orig))
         self.cumulative_displaced = f(days)
         self.cumulative_flights = f(days)
+        self.queued = f((days, n_loc))                      # in transit, at a node tonight
+        self.settled_in_open = f((days, n_loc))
+        self._settled_today = np.zeros(n_loc)
+        self.journeys_ended = f(days + 1)                   # people by journey days (1, 2, ...)
+        self.camp_capacity = f((days, n_loc))
+        self.returns = f((days, n_loc))                     # by home place
+        self.returned_home = f((days, n_loc))               # displaced in this run, at home again
+        self.left_home = f((days, n_loc))                   # first flights and flights after a return
+        self._left_home_today = np.zeros(n_loc)
+        self._returns_today = np.zeros(n_loc)
+        self.camp_capacity_opened = f((days, n_loc))
         self._pending = (np.zeros(n_loc), np.zeros(n_loc), np.zeros(n_loc))
         hh = households   # fixed per household: age/sex mix and home sub-district
         self.mix = np.column_stack([getattr(hh, g) for g in GROUPS]).astype(np.int64)
@@ -68,15 +79,26 @@ class Recorder:
         self.cohort_days = cohort_days(days)
         self.new_idps_by_cohort = f((days, -(-days // self.cohort_days), len(keys)))
 
-    def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray) -> None:
-        """Called as households set off, while ``location`` is still where they leave from."""
+    def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray,
+                        from_home: np.ndarray | None = None) -> None:
+        """Called as households set off, while ``location`` is still where they leave from;
+        ``from_home``: those leaving their home (first flights, and flights after a return;
+        default ``first``)."""
         hh, n = self.households, self.n_locations
 
         def people_at(idx):
             return np.bincount(hh.location[idx], weights=hh.size[idx], minlength=n)
 
         self._pending = (people_at(leaving), people_at(flights), people_at(first))
-        self._groups_now = self._groups_now + self.mix[first].sum(axis=0)
+        left_home = first if from_home is None else from_home
+        self._left_home_today = people_at(left_home)
+        self._groups_now = self._groups_now + self.mix[left_home].sum(axis=0)
+
+    def note_returns(self, idx: np.ndarray) -> None:
+        """Households ``idx`` go home today: counted by home place; no longer displaced."""
+        hh = self.households
+        self._returns_today += np.bincount(hh.home[idx], weights=hh.size[idx], minlength=self.n_locations)
+        self._groups_now = self._groups_now - self.mix[idx].sum(axis=0)
 
     def note_entered(self, start: int) -> None:
         """Households ``start:`` just entered the system (spawning mode): their fixed traits."""
@@ -87,6 +109,25 @@ class Recorder:
         self.origin_of_household = np.concatenate([self.origin_of_household,
                                                    self.origin_of_location[hh.home[new]]])
         self._entered_today += np.bincount(hh.home[new], weights=hh.size[new], minlength=n)
+
+    def note_journeys_ended(self, idx: np.ndarray, day: int) -> None:
+        """Households ``idx`` ended a journey today (arrived, or settled on the way): its
+        length in days, the day of setting off counting as the first."""
+        hh = self.households
+        days = np.clip(day - hh.journey_start_day[idx].astype(np.int64) + 1, 1, len(self.journeys_ended) - 1)
+        self.journeys_ended += np.bincount(days, weights=hh.size[idx], minlength=len(self.journeys_ended))
+
+    def note_capacity(self, day: int, camp_capacity: np.ndarray, opened: np.ndarray) -> None:
+        """Today's camp capacity (people) and the places the response opened today."""
+        self.camp_capacity[day] = camp_capacity
+        self.camp_capacity_opened[day] = opened
+
+    def note_settled(self, idx: np.ndarray) -> None:
+        """Households ``idx`` settled in the open today where they are (journeys that ended,
+        waits at a closed crossing that did)."""
+        hh = self.households
+        self._settled_today += np.bincount(hh.location[idx], weights=hh.size[idx],
+                                           minlength=self.n_locations)
 
     def note_crossed(self, crossed: np.ndarray) -> None:
         """Households that crossed the border today leave the displaced present in the area."""
@@ -108,6 +149,13 @@ class Recorder:
         self.arrivals[day] = np.bincount(hh.location[arrived], weights=hh.size[arrived], minlength=n)
         self.border_crossings[day] = crossed
         self.flow[day] = flow
+        self.settled_in_open[day], self._settled_today = self._settled_today, np.zeros(n)
+        self.returns[day], self._returns_today = self._returns_today, np.zeros(n)
+        self.left_home[day], self._left_home_today = self._left_home_today, np.zeros(n)
+        back = (hh.status == Status.HOME) & (hh.displaced_day >= 0)
+        self.returned_home[day] = np.bincount(hh.location[back], weights=hh.size[back], minlength=n)
+        at_node = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        self.queued[day] = np.bincount(hh.location[at_node], weights=hh.size[at_node], minlength=n)
         self.camp_occupancy[day] = counts[Status.CAMP] + np.where(self.is_camp, counts[Status.HOME], 0)
 
         before = day > 0
@@ -115,7 +163,8 @@ class Recorder:
             + self.new_displaced[day].sum()
         self.cumulative_flights[day] = (self.cumulative_flights[day - 1] if before else 0) \
             + self.flights[day].sum()
-        present = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.CROSSED))
+        present = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.CROSSED)
+                                 & (hh.status != Status.HOME))        # not those who went home
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
         origin = self.origin_of_household[present]
@@ -142,3 +191,12 @@ class Recorder:
         key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
             + self.subdistrict_of_location[hh.location[here]]
         return np.bincount(key, weights=hh.size[here], minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
+
+def journey_days_quantile(journeys_ended: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of journey length (days) over people whose journey ended: the
+    shortest length at or below which a share ``q`` of them travelled; NaN if none did.
+    ``journeys_ended[d]`` holds the people whose journey lasted ``d`` days."""
+    total = journeys_ended.sum()
+    if total <= 0:
+        return float("nan")
+    return float(np.searchsorted(np.cumsum(journeys_ended), q * total - 1e-9))

@@ -47,7 +47,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     prog = hh.progress_km[idx].astype(np.float64)
     dest = hh.destination[idx].astype(np.int64)
     size = hh.size[idx]
-    budget = np.where(hh.has_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
+    budget = np.where(hh.by_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
     arrived = np.zeros(len(idx), dtype=bool)
     stuck = np.zeros(len(idx), dtype=bool)
     edge_of = geo.edge_matrix

@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.engine.households import GROUPS, Status
+from sim.engine.recorder import journey_days_quantile
 from sim.io.atomic import atomic_path
 from sim.io.conventions import PEOPLE, PEOPLE_PER_DAY, apply_conventions, discovery_attrs, netcdf_encoding
 
@@ -41,11 +42,10 @@ def to_dataset(model) -> xr.Dataset:
     time = pd.date_range(sc.start_date, periods=days, freq="D")
     T, L, R = ("time",), ("time", "location"), ("time", "road")
     displaced_present = s[:, [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]].sum(axis=1)
-    camp_cap = model.camp_capacity
     overflow = np.where(geo.kind == "camp", s[:, Status.OPEN], 0.0)
     data_vars = {
         "residents_present": _var(L, s[:, Status.HOME], PEOPLE,
-                                  "people at their day-0 place of residence (not displaced in this run)"),
+                                  "people at their day-0 place of residence (not displaced in this run, or gone back home)"),
         "displaced_present": _var(L, displaced_present, PEOPLE,
                                   "people displaced in this run staying at the location (camp, host, open air, border)"),
         "in_camp": _var(L, s[:, Status.CAMP], PEOPLE, "displaced people admitted to camps"),
@@ -53,14 +53,30 @@ def to_dataset(model) -> xr.Dataset:
         "in_open": _var(L, s[:, Status.OPEN], PEOPLE, "displaced people in the open or informal shelter (no capacity left)"),
         "waiting_at_border": _var(L, s[:, Status.BORDER], PEOPLE, "people waiting at a border crossing that does not let them through"),
         "in_transit": _var(L, s[:, Status.TRANSIT], PEOPLE, "people in transit whose last node passed is the location"),
+        "in_transit_on_road": _var(L, s[:, Status.TRANSIT] - rec.queued[:days], PEOPLE,
+                                   "people in transit part-way along a road tonight, by the last node passed"),
+        "in_transit_queued": _var(L, rec.queued[:days], PEOPLE,
+                                  "people in transit at a node tonight (queued for a full road or without a route)"),
+        "settled_in_open": _var(L, rec.settled_in_open[:days], PEOPLE_PER_DAY,
+                                "people settling in the open where they are: a journey or a wait at a closed crossing that lasted movement.settle_after_days"),
         "arrivals": _var(L, rec.arrivals[:days], PEOPLE_PER_DAY, "people reaching their chosen destination"),
         "entered": _var(L, rec.entered[:days], PEOPLE_PER_DAY, "people entering the system at the location (spawning mode)"),
         "departures": _var(L, rec.departures[:days], PEOPLE_PER_DAY, "people setting off from the location (flights and onward moves)"),
         "flights": _var(L, rec.flights[:days], PEOPLE_PER_DAY, "people fleeing danger from the location (first or repeated displacement)"),
         "new_displaced": _var(L, rec.new_displaced[:days], PEOPLE_PER_DAY, "people displaced for the first time in this run (by place left)"),
         "border_crossings": _var(L, rec.border_crossings[:days], PEOPLE_PER_DAY, "people crossing into Turkey"),
+        "returns": _var(L, rec.returns[:days], PEOPLE_PER_DAY, "displaced people going back home, by home place"),
+        "returned_home": _var(L, rec.returned_home[:days], PEOPLE,
+                              "people displaced in this run who are at home again (part of residents_present)"),
+        "left_home": _var(L, rec.left_home[:days], PEOPLE_PER_DAY,
+                          "people leaving their home: first displacement, or fleeing again after going back"),
         "camp_occupancy": _var(L, rec.camp_occupancy[:days], PEOPLE, "people occupying camp places (day-0 camp residents and admitted arrivals)"),
-        "camp_capacity": _var(("location",), camp_cap, PEOPLE, "people the camps can hold (camp capacity)", **INPUT),
+        "camp_capacity": _var(L, rec.camp_capacity[:days], PEOPLE,
+                              "people the camps can hold: the shipped places (after scaling and overrides) and those the response opened", **INPUT),
+        "camp_capacity_opened": _var(L, rec.camp_capacity_opened[:days], PEOPLE_PER_DAY,
+                                     "people for whom the humanitarian response opened camp places"),
+        "response_land_bound": _var(("location",), model.response.land_bound_people, PEOPLE,
+                                    "people the response can give camp places at the site: its land (camp_land.csv) / response.camp_land_m2_per_person", **INPUT),
         "host_capacity": _var(("location",), model.host_capacity, PEOPLE, "extra people host communities can absorb", **INPUT),
         "road_capacity": _var(("road",), model.road_capacity, PEOPLE_PER_DAY, "people the road can carry per day in each direction", **INPUT),
         "camp_overflow": _var(L, overflow, PEOPLE, "people at a camp cluster left in the open because the camps are full"),
@@ -86,6 +102,12 @@ def to_dataset(model) -> xr.Dataset:
         "in_camp_by_origin": _var(("time", "origin"), rec.in_camp_by_origin[:days], PEOPLE,
                                   "people displaced in this run and admitted to camps, by home sub-district"),
         "conflict_intensity": _var(T, con.intensity[:days], "1", "conflict intensity level"),
+        "journeys_ended": _var(("journey_days",), rec.journeys_ended[1:], PEOPLE,
+                               "people whose journey ended (arrival or settling on the way) after this many days on the move"),
+        "journey_days_median": _var((), journey_days_quantile(rec.journeys_ended, 0.5), "days",
+                                    "median days on the move of the journeys that ended (people-weighted)"),
+        "journey_days_p90": _var((), journey_days_quantile(rec.journeys_ended, 0.9), "days",
+                                 "90th percentile of days on the move of the journeys that ended (people-weighted)"),
     }
     coords = {
         "time": ("time", time, {"long_name": "date (end of simulated day)", "standard_name": "time"}),
@@ -109,6 +131,8 @@ def to_dataset(model) -> xr.Dataset:
                                              for o in rec.origins], dtype=object),
                          {"long_name": "home sub-district (OCHA P-code; the name where the region has none)"}),
         "group": ("group", np.array(GROUPS, dtype=object), {"long_name": "age/sex group"}),
+        "journey_days": ("journey_days", np.arange(1, len(rec.journeys_ended)),
+                         {"units": "days", "long_name": "days on the move, the day of setting off counting as the first"}),
     }
     sub_vars, sub_coords = _by_subdistrict(geo, data_vars, coords)
     sub_vars["new_idps_present_by_cohort"], sub_coords["cohort"] = _cohorts(rec, time, days)
@@ -148,7 +172,8 @@ def _by_subdistrict(geo, data_vars: dict, coords: dict) -> tuple[dict, dict]:
         total = sum(data_vars[p][1] for p in parts)
         units = data_vars[parts[0]][2]["units"]
         out[name] = _var(("time", "subdistrict"), total @ member, units, long_name)
-    out["camp_capacity_by_subdistrict"] = _var(("subdistrict",), data_vars["camp_capacity"][1] @ member,
+    cap_dims, cap = data_vars["camp_capacity"][0], data_vars["camp_capacity"][1]
+    out["camp_capacity_by_subdistrict"] = _var(cap_dims[:-1] + ("subdistrict",), cap @ member,
                                                PEOPLE, "people the camps of the sub-district can hold", **INPUT)
     sub_coords = {
         "subdistrict": ("subdistrict", np.array(keys, dtype=object),

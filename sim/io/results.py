@@ -135,6 +135,16 @@ class Runs:
             arr = np.broadcast_to(da.transpose(*order).values, (self.n, *da.transpose(*order).shape))
         return np.asarray(arr, dtype=float)
 
+    def camp_capacity(self) -> np.ndarray:
+        """Camp capacity [run, time, location]: a time series since the humanitarian response
+        opens places during the run; a file with one value per place (older runs, hand-made
+        datasets) is repeated over time."""
+        da = self.ds["camp_capacity"]
+        if "time" in da.dims:
+            return self.values("camp_capacity", "time", "location")
+        static = self.values("camp_capacity", "location")
+        return np.repeat(static[:, None, :], self.days, axis=1)
+
     # ----------------------------------------------------------------- coordinates
     @cached_property
     def dates(self) -> pd.DatetimeIndex:

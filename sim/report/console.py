@@ -38,6 +38,15 @@ def print_summary(data, console: Console | None = None) -> None:
     t.add_row(f"peak daily new displacement ({s.peak_date})", _n(s.peak_daily_new_displaced))
     t.add_row("women and children among the displaced", f"{s.women_and_children_share:.0%}")
     t.add_row("peak waiting at the border", _n(s.peak_waiting_at_border))
+    transit = _n(s.in_transit) if s.in_transit_on_road != s.in_transit_on_road else \
+        f"{_n(s.in_transit)} ({_n(s.in_transit_on_road)} on a road, {_n(s.in_transit_queued)} queued)"
+    t.add_row("in transit at the end", transit)
+    t.add_row("went back home", _n(s.returned_home))
+    t.add_row("camp places opened by the response", _n(s.camp_places_opened))
+    t.add_row("movements / arrivals per displaced person",
+              f"{s.movements_per_displaced:.2f} / {s.arrivals_per_displaced:.2f}")
+    t.add_row("days on the move (median / P90 of journeys)",
+              f"{s.journey_days_median:.0f} / {s.journey_days_p90:.0f}")
     console.print(t)
     w = Table(title=f"Where the {_n(s.total_displaced)} displaced are at the end ({s.days} days)")
     w.add_column("where")

@@ -3,6 +3,7 @@
 A region is a folder of CSV files (``sim/data/<region>/`` or any folder path):
 ``locations.csv`` (nodes), ``roads.csv`` (undirected links), ``groups.csv`` (named sets of
 places), ``front_points.csv`` (reference points for offensive axes outside the area) and
+``camp_land.csv`` (land for new camp sites, read by the humanitarian response),
 ``outlines.geojson`` (map outlines, plots only), and optionally ``subdistricts.csv`` and
 ``subdistricts.geojson`` (OCHA sub-districts with P-codes: :mod:`sim.world.subdistricts`).
 Every row carries its source; see ``sim/data/idlib/sources.md``. Loading checks the files once
@@ -89,6 +90,12 @@ class Geography:
     """OCHA P-code of each place's sub-district ("" where the region gives none)."""
     subdistricts: Subdistricts | None = None
     """The region's P-code table (names in English and Arabic), if it ships one."""
+    camp_land_m2: np.ndarray | None = None
+    """Land for new camp sites at each place (m2, ``camp_land.csv``; 0 where none is listed)."""
+
+    def __post_init__(self) -> None:
+        if self.camp_land_m2 is None:
+            object.__setattr__(self, "camp_land_m2", np.zeros(len(self.names)))
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -258,6 +265,7 @@ def load_geography(region: str | Path = "idlib") -> Geography:
         groups=_read_groups(data_dir / "groups.csv", index),
         **_read_front_points(data_dir / "front_points.csv"),
         **_read_pcodes(data_dir, loc_rows, names, where_l),
+        camp_land_m2=_read_camp_land(data_dir / "camp_land.csv", index),
     )
     _check_connected(geo, where_r)
     return geo
@@ -331,6 +339,26 @@ def _read_groups(path: Path, index: dict[str, int]) -> dict[str, tuple[int, ...]
             raise InputError(f"unknown place {r['place']!r}", where=f"{path} line {i}", field="place")
         groups.setdefault(r["group"], []).append(index[r["place"]])
     return {g: tuple(v) for g, v in groups.items()}
+
+
+def _read_camp_land(path: Path, index: dict[str, int]) -> np.ndarray:
+    """Land for new camp sites per place (m2); a region without the file has none."""
+    land = np.zeros(len(index))
+    if not path.is_file():
+        return land
+    rows = _read_csv(path, ("place", "land_m2"))
+    values = _numbers(rows, "land_m2", str(path))
+    for i, (r, v) in enumerate(zip(rows, values), start=2):
+        if r["place"] not in index:
+            hint = difflib.get_close_matches(r["place"], list(index), n=1)
+            fix = f"did you mean {hint[0]!r}?" if hint else "use a place of locations.csv"
+            raise InputError(f"unknown place {r['place']!r}; {fix}", where=f"{path} line {i}",
+                             field="place")
+        if land[index[r["place"]]] > 0:
+            raise InputError(f"{r['place']!r} is listed twice; give each place one row",
+                             where=f"{path} line {i}", field="place")
+        land[index[r["place"]]] = v
+    return land
 
 
 def _read_front_points(path: Path) -> dict:

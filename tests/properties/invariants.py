@@ -42,11 +42,17 @@ def assert_people_conserved(ds: xr.Dataset) -> None:
     crossed = np.cumsum(ds["border_crossings"].sum("location").values)
     assert np.array_equal(crossed, ds["crossed_border"].values)
     residents = ds["residents_present"].values
-    before = np.vstack([(residents[0] + ds["new_displaced"].values[0])[None], residents[:-1]])
+    left, back = ds["left_home"].values, ds["returns"].values
+    before = np.vstack([(residents[0] + left[0] - back[0])[None], residents[:-1]])
     assert before[0].sum() == initial, "day-0 residents do not add up to the initial people"
-    # Nobody returns to "resident" status: residents leave only by being displaced the first time.
-    assert np.array_equal(before - residents, ds["new_displaced"].values)
-    assert np.array_equal(ds["cumulative_displaced"].values, initial - residents.sum(axis=1))
+    # Residents leave home only by fleeing (the first time, or again after going back) and come
+    # home only by returning; every first displacement leaves home.
+    assert np.array_equal(before - residents, left - back)
+    assert (ds["new_displaced"].values <= left + TOL_PEOPLE).all()
+    assert np.array_equal(ds["cumulative_displaced"].values,
+                          np.cumsum(ds["new_displaced"].values.sum(axis=1)))
+    gone = initial - residents.sum(axis=1)            # displaced and not home (again)
+    assert np.all(gone <= ds["cumulative_displaced"].values + TOL_PEOPLE)
     still_here = (ds["displaced_present"] + ds["in_transit"]).sum("location").values
     assert np.allclose(ds["displaced_by_group"].sum("group").values, still_here)
 
@@ -57,14 +63,21 @@ def _never_rises_over(ds: xr.Dataset, occupied: str, capacity: str, before: np.n
     level the day before (``before`` for the first): departures only lower occupancy, and
     admissions stop at capacity - so a place that is over capacity admits no one."""
     occ = ds[occupied].values[first_day:]
-    cap = ds[capacity].values[None, :]
+    cap = _by_day(ds, capacity)[first_day:]
     previous = np.vstack([before[None, :], occ[:-1]])
     bad = occ > np.maximum(cap, previous) + TOL_PEOPLE
     if bad.any():
         t, i = _first(bad)
         raise AssertionError(
             f"{occupied} rose from {previous[t, i]:.0f} to {occ[t, i]:.0f} over {capacity} "
-            f"{cap[0, i]:.1f} on day {t + first_day} at {ds['location'].values[i]}")
+            f"{cap[t, i]:.1f} on day {t + first_day} at {ds['location'].values[i]}")
+
+
+def _by_day(ds: xr.Dataset, capacity: str) -> np.ndarray:
+    """A capacity [time, location]: camp capacity grows as the response opens places."""
+    cap = ds[capacity]
+    return cap.transpose("time", "location").values if "time" in cap.dims else \
+        np.broadcast_to(cap.values, (ds.sizes["time"], ds.sizes["location"]))
 
 
 def assert_no_admission_over_capacity(ds: xr.Dataset) -> None:
@@ -74,12 +87,26 @@ def assert_no_admission_over_capacity(ds: xr.Dataset) -> None:
     # Camp places hold admitted arrivals and the day-0 residents of camp clusters, whose number
     # is not in the output: anyone in a camp at the end of day 0 was admitted that day, so the
     # camp must then be within capacity.
-    occ0, cap = ds["camp_occupancy"].values[0], ds["camp_capacity"].values
+    occ0, cap = ds["camp_occupancy"].values[0], _by_day(ds, "camp_capacity")[0]
     bad = (ds["in_camp"].values[0] > 0) & (occ0 > cap + TOL_PEOPLE)
     assert not bad.any(), f"camp admitted people over capacity on {_where(ds, bad[None])}"
     _never_rises_over(ds, "camp_occupancy", "camp_capacity", occ0, first_day=1)
     # Host places start empty (residents are not guests).
     _never_rises_over(ds, "in_host", "host_capacity", np.zeros(ds.sizes["location"]), first_day=0)
+
+
+def assert_response_within_land(ds: xr.Dataset) -> None:
+    """The response only opens places (capacity never falls), and never more at a site than
+    its land holds at Sphere's (or the scenario's) land per person."""
+    cap = _by_day(ds, "camp_capacity")
+    opened = ds["camp_capacity_opened"].values
+    assert (opened >= 0).all(), f"capacity closed on {_where(ds, opened < 0)}"
+    assert np.allclose(np.diff(cap, axis=0), opened[1:]), "capacity changed by more than was opened"
+    total = opened.sum(axis=0)
+    bound = ds["response_land_bound"].values
+    over = total > bound + TOL_PEOPLE
+    assert not over.any(), (f"{total[over][0]:.0f} places opened at "
+                            f"{ds['location'].values[over][0]}, land for {bound[over][0]:.0f}")
 
 
 def border_policy(scenario: Scenario, crossing: str, days: int) -> tuple[list[str], np.ndarray]:
@@ -134,3 +161,13 @@ def assert_nobody_moves_into_government_ground(ds: xr.Dataset) -> None:
         before = np.vstack([np.zeros((1, now.shape[1])), now[:-1]])
         added = gov & (now > before + TOL_PEOPLE)
         assert not added.any(), f"{v} grew at a government-held place on {_where(ds, added)}"
+
+
+def assert_returns_only_where_allowed(ds: xr.Dataset, scenario: Scenario) -> None:
+    """Nobody goes back to a home held by the government side that day unless the scenario
+    lets them (returns.return_to_government_factor > 0), nor to a crossing (nobody lives there)."""
+    back = ds["returns"].values
+    assert (back >= 0).all(), f"negative returns on {_where(ds, back < 0)}"
+    if scenario.returns.return_to_government_factor == 0.0:
+        held = ds["government_control"].values.astype(bool) & (back > 0)
+        assert not held.any(), f"returns to a government-held home on {_where(ds, held)}"

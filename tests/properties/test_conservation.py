@@ -36,7 +36,8 @@ def test_a_town_that_empties_completely_keeps_running(tmp_path_factory):
         front_points=({"name": "Front", "lat": 35.0, "lon": 36.5},),
         scenario={"name": "emptied", "start_date": "2020-01-01", "days": 10, "seed": 3,
                   "population": {"total_people": 1_000},
-                  "behaviour": {"base_flee_rate_per_day": 5.0}})
+                  "behaviour": {"base_flee_rate_per_day": 5.0},
+                  "departure": {"mode": "immediate"}})
     (ds,), _ = simulate(world, tmp_path_factory.getbasetemp())
     assert ds["residents_present"].values[-1].sum() == 0
     assert_people_conserved(ds)

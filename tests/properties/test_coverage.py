@@ -1,6 +1,7 @@
 """The random worlds reach the cases the properties are about, so no property holds only
 because nothing happened: full camps, queues at closed crossings, quota days with crossings,
-people sheltered where the front arrives, full roads."""
+people sheltered where the front arrives, full roads, places opened by the response, returns
+and journeys that ended on the way."""
 
 import numpy as np
 import pytest
@@ -12,7 +13,9 @@ from .worlds import SETTINGS, simulate, worlds
 
 def camp_full_and_people_in_the_open(ds, scenario):
     camp = ds["kind"].values == "camp"
-    full = ds["camp_occupancy"].values >= ds["camp_capacity"].values - 10
+    cap = ds["camp_capacity"]
+    cap = cap.transpose("time", "location").values if "time" in cap.dims else cap.values
+    full = ds["camp_occupancy"].values >= cap - 10
     return bool((full & (ds["in_open"].values > 0))[:, camp].any())
 
 
@@ -37,6 +40,18 @@ def sheltered_where_the_government_side_holds(ds, scenario):
     return bool((held & (ds["displaced_present"].values > 0)).any())
 
 
+def the_response_opened_places(ds, scenario):
+    return bool((ds["camp_capacity_opened"].values > 0).any())
+
+
+def households_went_home(ds, scenario):
+    return bool((ds["returns"].values > 0).any())
+
+
+def journeys_ended_on_the_way(ds, scenario):
+    return bool((ds["settled_in_open"].values > 0).any())
+
+
 def a_road_used_to_capacity(ds, scenario):
     cap = ds["road_capacity"].values
     flow = ds["road_flow_forward"].values
@@ -45,7 +60,8 @@ def a_road_used_to_capacity(ds, scenario):
 
 @pytest.mark.parametrize("happens", [camp_full_and_people_in_the_open, waiting_at_a_closed_crossing,
                                      crossing_on_a_quota_day, sheltered_where_the_government_side_holds,
-                                     a_road_used_to_capacity])
+                                     a_road_used_to_capacity, the_response_opened_places,
+                                     households_went_home, journeys_ended_on_the_way])
 def test_the_random_worlds_reach(happens, tmp_path_factory):
     base = tmp_path_factory.getbasetemp()
 

@@ -12,6 +12,7 @@ from .invariants import (
     assert_no_admission_over_capacity,
     assert_nobody_moves_into_government_ground,
     assert_people_conserved,
+    assert_response_within_land,
 )
 from .worlds import property_settings, simulate, worlds
 
@@ -39,3 +40,4 @@ def test_same_seed_same_dataset_other_seed_a_valid_run(world, other_seed, tmp_pa
     assert_no_admission_over_capacity(c)
     assert_border_policy_kept(c, scenario)
     assert_nobody_moves_into_government_ground(c)
+    assert_response_within_land(c)

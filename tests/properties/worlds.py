@@ -42,6 +42,7 @@ class World:
     roads: tuple[dict, ...]
     front_points: tuple[dict, ...]
     scenario: dict
+    camp_land: tuple[dict, ...] = ()
 
 
 # ------------------------------------------------------------------ the region
@@ -107,6 +108,15 @@ def _region(draw) -> tuple[tuple[dict, ...], tuple[dict, ...], tuple[dict, ...]]
                     "lon": draw(_coordinate(35.8, 37.5)), "source": "hypothesis", "note": ""}
                    for k in range(draw(st.integers(1, 2))))
     return places, roads, fronts
+
+
+@st.composite
+def _camp_land(draw, places: tuple[dict, ...]) -> tuple[dict, ...]:
+    """Land for new camp sites (camp_land.csv) at some camps, towns and external areas."""
+    sites = [p["name"] for p in places if p["kind"] != "crossing"]
+    chosen = draw(st.lists(st.sampled_from(sites), unique=True, max_size=3)) if sites else []
+    return tuple({"place": name, "land_m2": draw(st.integers(0, 3_000_000)),
+                  "source": "hypothesis", "note": ""} for name in chosen)
 
 
 # ------------------------------------------------------------------ the scenario
@@ -239,8 +249,49 @@ def worlds(draw) -> World:
                                      for c in draw(st.lists(st.sampled_from(camps), unique=True))
                                      } if camps else {},
         },
+        "response": {
+            "lag_days": draw(st.integers(0, 10)),
+            "share_of_unsheltered_per_day": draw(st.sampled_from([0.0, 0.1, 0.3, 1.0])),
+            "max_people_per_day_per_site": draw(_number(0.0, 5_000.0)),
+            "catchment_km": draw(_number(0.0, 80.0)),
+            "camp_land_m2_per_person": draw(_number(5.0, 60.0)),
+        },
     }
-    return World(places, roads, fronts, scenario)
+    # Drawn last, so that the worlds drawn before these sections existed stay the same.
+    camp_land = draw(_camp_land(places))
+    _draw_processes(draw, scenario)
+    return World(places, roads, fronts, scenario, camp_land)
+
+
+def _draw_processes(draw, scenario: dict) -> None:
+    """Departure, settling, onward moves, fear, returns, sheltering from the open and news of
+    open crossings (issue 10)."""
+    scenario["population"]["transport_money_share"] = draw(_fraction())
+    scenario["departure"] = {
+        "mode": draw(st.sampled_from(["immediate", "means", "means"])),
+        "preparation_days_mean": draw(_number(0.0, 4.0)),
+        "spare_seats_per_vehicle": draw(_number(0.0, 8.0)),
+        "shared_trips_per_day": draw(_number(0.0, 3.0)),
+        "hired_transport_per_day": draw(_fraction()),
+        "walk_per_day": draw(_fraction()),
+        "walk_dependants_factor": draw(_fraction()),
+    }
+    scenario["movement"]["settle_after_days"] = draw(_maybe(st.integers(1, 6)))
+    scenario["behaviour"].update({
+        "fear_memory_days": draw(st.sampled_from([0.0, 2.0, 10.0])),
+        "onward_move_cost": draw(_maybe(_number(0.0, 4.0))),
+        "shelter_review_per_day": draw(st.sampled_from([0.0, 0.1, 1.0])),
+        "crossing_queue_days": draw(st.sampled_from([0.0, 1.0, 3.0])),
+        "crossing_news_days": draw(_number(0.5, 10.0)),
+        "crossing_reach_km": draw(_number(0.0, 200.0)),
+    })
+    scenario["capacity"]["shelter_from_open"] = draw(st.booleans())
+    scenario["returns"] = {
+        "return_per_day": draw(st.sampled_from([0.0, 0.05, 0.5])),
+        "return_after_safe_days": draw(st.integers(0, 5)),
+        "safe_danger": draw(_fraction()),
+        "return_to_government_factor": draw(st.sampled_from([0.0, 0.0, 1.0])),
+    }
 
 
 # ------------------------------------------------------------------ running one
@@ -251,6 +302,8 @@ def write_region(world: World, folder: Path) -> Path:
     tables = [("locations.csv", world.locations, LOCATION_COLUMNS),
               ("roads.csv", world.roads, ROAD_COLUMNS),
               ("front_points.csv", world.front_points, ("name", "lat", "lon"))]
+    if world.camp_land:
+        tables.append(("camp_land.csv", world.camp_land, ("place", "land_m2")))
     for file, rows, required in tables:
         with (folder / file).open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -32,14 +32,17 @@ from sim.io.flee.validation import CampCounts
 
 FLEE_DEFAULTS: dict = {
     "population": {"vehicle_share": 1.0},
-    "movement": {"vehicle_speed_km_per_day": 360.0, "foot_speed_km_per_day": 35.0},
+    "movement": {"vehicle_speed_km_per_day": 360.0, "foot_speed_km_per_day": 35.0,
+                 "settle_after_days": None},
     "capacity": {"camp_capacity_scale": 1.0, "host_capacity_scale": 1.0},
+    "returns": {"return_per_day": 0.0},
 }
 """The parameters every FLEE case runs with (docs/flee.md, "The FLEE parameter set"): FLEE's
 own default speeds (``max_move_speed`` 360 km/day, ``max_walk_speed`` 35 km/day) with every
 household motorised, as FLEE moves every agent at ``max_move_speed`` by default
-(``start_on_foot: false``); capacities exactly as the folder gives them. Everything else keeps
-the model's defaults (sim/config/scenario.py)."""
+(``start_on_foot: false``); capacities exactly as the folder gives them; as in FLEE, journeys last
+until the agent reaches a camp (no settling on the way) and nobody goes home. Everything else
+keeps the model's defaults (sim/config/scenario.py)."""
 
 
 def strikes(case: FleeCase, region: Region, days: int) -> list[dict]:
@@ -110,6 +113,7 @@ def build_scenario(case: FleeCase, region: Region, region_ref: str, *,
         "conflict": {"strikes": strikes(case, region, days), "road_closures": closures},
         "movement": dict(FLEE_DEFAULTS["movement"]),
         "capacity": dict(FLEE_DEFAULTS["capacity"]),
+        "returns": dict(FLEE_DEFAULTS["returns"]),
     }
     day0 = {}
     if counts is not None:

@@ -10,8 +10,8 @@ into the scenario's data and validates the result through the schema and the pla
 same edge every YAML file goes through: a setting the model cannot take is refused there
 with the one-line message, never passed on.
 
-The camps' *response rate* (how fast new places open as people arrive) is not offered: the
-model has no humanitarian-response process yet; ``capacity.camp_capacity_scale`` is.
+The camps' *response rate* is ``response.share_of_unsheltered_per_day``: the share of the
+people in the open near a response site for whom new places open each day (0: no new places).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class Controls:
     axes: tuple[AxisSetting, ...]
     ceasefire_day: int | None
     camp_capacity_scale: float
+    response_share_per_day: float
     flee_propensity: float
     danger_tolerance: float
     total_people: int
@@ -85,6 +86,7 @@ def controls_from_scenario(scenario: Scenario, geography: Geography) -> Controls
         axes=tuple(AxisSetting(a.name, 1.0, int(a.start_day)) for a in c.axes),
         ceasefire_day=c.ceasefire_day,
         camp_capacity_scale=float(scenario.capacity.camp_capacity_scale),
+        response_share_per_day=float(scenario.response.share_of_unsheltered_per_day),
         flee_propensity=float(b.flee_propensity),
         danger_tolerance=float(b.danger_tolerance),
         total_people=int(scenario.population.total_people),
@@ -108,6 +110,7 @@ def scenario_from_controls(base: Scenario, controls: Controls, geography: Geogra
     data["seed"] = controls.seed
     data["population"]["total_people"] = controls.total_people
     data["capacity"]["camp_capacity_scale"] = controls.camp_capacity_scale
+    data["response"]["share_of_unsheltered_per_day"] = controls.response_share_per_day
     data["behaviour"]["flee_propensity"] = controls.flee_propensity
     data["behaviour"]["danger_tolerance"] = controls.danger_tolerance
     data["conflict"]["ceasefire_day"] = controls.ceasefire_day
@@ -140,6 +143,7 @@ def changes_in_words(base: Scenario, controls: Controls, geography: Geography) -
         out.append("no ceasefire" if controls.ceasefire_day is None
                    else f"ceasefire on day {controls.ceasefire_day}")
     for field, label in (("camp_capacity_scale", "camp capacity x"),
+                         ("response_share_per_day", "camp response "),
                          ("flee_propensity", "flee propensity "),
                          ("danger_tolerance", "danger tolerance "),
                          ("total_people", "people "), ("seed", "seed ")):

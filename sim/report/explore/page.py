@@ -100,8 +100,10 @@ def ControlsPanel(settings: PageSettings):
         _slider(f"Camp capacity: x{controls.camp_capacity_scale:g} the shipped 2019 places",
                 controls.camp_capacity_scale, 0.0, 8.0, 0.04,
                 lambda v: change(lambda c: replace(c, camp_capacity_scale=round(v, 2))))
-        solara.Text("Camp response rate: not offered yet (the model has no "
-                    "humanitarian-response process).", style={"font-size": "0.8em"})
+        _slider(f"Camp response: places open each day for {controls.response_share_per_day:.0%} "
+                "of the people in the open near a site", controls.response_share_per_day,
+                0.0, 1.0, 0.01,
+                lambda v: change(lambda c: replace(c, response_share_per_day=round(v, 2))))
         _slider(f"Flee propensity: {controls.flee_propensity:g} per day per unit of danger",
                 controls.flee_propensity, 0.0, 20.0, 0.1,
                 lambda v: change(lambda c: replace(c, flee_propensity=round(v, 2))))

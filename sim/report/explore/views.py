@@ -84,8 +84,9 @@ def headline(runs: Runs, days: int) -> Headline:
              for v in ("in_camp", "in_host", "in_open", "waiting_at_border")}
     daily = series["daily_new"][0]
     peak = int(np.argmax(daily))
-    cap = runs.values("camp_capacity", "location")[0]
-    first_full = first_full_day(runs.values("camp_occupancy", "time", "location"), cap)[0]
+    capacity = runs.camp_capacity()
+    cap = capacity[0, -1]
+    first_full = first_full_day(runs.values("camp_occupancy", "time", "location"), capacity)[0]
     return Headline(
         day=runs.days, days=days, date=runs.date(runs.days - 1),
         displaced_so_far=float(series["cumulative"][0, -1]), new_today=float(daily[-1]),
@@ -149,7 +150,7 @@ def displacement_option(runs: Runs, days: int) -> dict:
 
 def camps_option(runs: Runs) -> dict:
     """Each camp cluster today: people in camp places against its capacity."""
-    cap = runs.values("camp_capacity", "location")[0]
+    cap = runs.camp_capacity()[0, -1]                  # today's: the response opens places
     occ = runs.values("camp_occupancy", "time", "location")[0, -1]
     idx = [j for j in np.argsort(-cap) if cap[j] > 0][::-1]
     names = [runs.locations[j] for j in idx]

@@ -57,7 +57,7 @@ def map_state(runs: Runs, i0: int, i1: int) -> dict:
     else:
         net = _inferred_net(runs, present_all, i0, i1)
         direction_source = "inferred"
-    cap = runs.values("camp_capacity", "location")[0]
+    cap = runs.camp_capacity()[0, i1]
     occ = np.median(runs.values("camp_occupancy", "time", "location")[:, i1], axis=0)
     ratio = np.where(cap > 0, occ / np.where(cap > 0, cap, 1.0), np.nan)
     closed = (runs.values("road_closed", "time", "road")[0, i1] > 0

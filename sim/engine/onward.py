@@ -1,0 +1,148 @@
+"""Onward moves with a reason (docs/model.md, 7.13).
+
+A household staying somewhere moves on only for a reason: danger above its own tolerance (the
+flight rule, :mod:`sim.engine.decisions`), no shelter where it is (in the open: the place was
+full), or a clearly better option. Now and then it weighs its options - each day with
+probability ``behaviour.open_air_move_on_per_day`` in the open, ``shelter_review_per_day`` in
+a camp or with hosts - draws the option it would choose (the destination logit of
+:func:`~sim.engine.decisions.destination_utility`) and goes only if that option beats staying
+by more than ``behaviour.onward_move_cost``. The cost is hysteresis: what a move costs in money,
+risk and the place given up, so that a household does not trade one camp for a slightly
+better one, and arrivals are not churn (issue 10: 3.2 arrivals per displaced person).
+
+Utility of staying at place ``j``, as the household knows its own place (true crowding, no
+route to pay for)::
+
+    S_ij = kappa_j - w_safe (o - r_i) D_j + w_front min(F_j, F_max) / 100
+           - [in the open] w_crowd min(K_j, K_max)
+
+so a household in the open at a place three times full has a strong reason to go, one with a
+roof over its head has none unless an option is much better. A displaced household weighing an
+onward move knows how crowded the other places are (information 1 for crowding and closed
+crossings: news of where there is room travels among the displaced), so it moves to where there
+is room, not from one full camp to the next; and only while the room lasts: households go to a
+place only as long as its free camp and host places (less the people already on their way
+there) hold them, in a random order each day, so that new places are not a stampede; it weighs
+only the places with room.
+
+For speed, the utilities come from one table per location and vehicle (the utility is linear
+in risk tolerance, :func:`utility_table`), and households at a place where no option can beat
+staying by the cost are not weighed at all (:func:`could_gain`, an exact filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sim.config.scenario import BehaviourConfig
+from sim.engine.allocation import grouped_fits
+from sim.engine.decisions import CHOICE_CHUNK_ROWS, DestinationContext, destination_utility
+from sim.engine.households import Status
+
+
+def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Households weighing a move today: in the open with ``open_air_move_on_per_day``, in a
+    camp or with hosts with ``shelter_review_per_day``; not those about to flee anyway, nor
+    ``excluded`` (already going somewhere today)."""
+    free = hh.flee_ready_day < 0
+    free[excluded] = False
+    in_open = np.flatnonzero((hh.status == Status.OPEN) & free)
+    reviewing = [in_open[rng.random(len(in_open)) < b.open_air_move_on_per_day]]
+    if b.shelter_review_per_day > 0:
+        sheltered = np.flatnonzero(((hh.status == Status.CAMP) | (hh.status == Status.HOST)) & free)
+        reviewing.append(sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day])
+    return np.concatenate(reviewing)
+
+
+def staying_utility(location: np.ndarray, risk_tolerance: np.ndarray, in_open: np.ndarray,
+                    ctx: DestinationContext, b: BehaviourConfig) -> np.ndarray:
+    """Utility of staying where each household is (see the module)."""
+    u = (ctx.kind_preference[location]
+         - b.safety_weight * (b.safety_risk_offset - risk_tolerance) * ctx.danger[location]
+         + b.front_distance_weight_per_100km
+         * np.minimum(ctx.front_distance_km[location], b.front_distance_cap_km) / 100.0)
+    return u - np.where(in_open, b.crowding_weight * np.minimum(ctx.crowding[location],
+                                                                b.crowding_cap), 0.0)
+
+
+def utility_table(n_locations: int, ctx: DestinationContext,
+                  b: BehaviourConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Utilities of every place [location, has_vehicle, place] for a household fully informed
+    of crowding, at risk tolerance 0 (``base``), and their change per unit of risk tolerance
+    (``slope``): the utility is linear in risk tolerance, so one call of
+    :func:`~sim.engine.decisions.destination_utility` per location and vehicle stands for every
+    household there (-inf where a place cannot be chosen)."""
+    loc = np.repeat(np.arange(n_locations), 2)
+    vehicle = np.tile([False, True], n_locations)
+    knows = np.ones(len(loc))
+    base = destination_utility(loc, np.zeros(len(loc)), knows, vehicle, ctx, b)
+    top = destination_utility(loc, np.ones(len(loc)), knows, vehicle, ctx, b)
+    slope = np.where(np.isfinite(base), top - np.where(np.isfinite(base), base, 0.0), 0.0)
+    shape = (n_locations, 2, -1)
+    return base.reshape(shape), slope.reshape(shape)
+
+
+def best_option_gain(location: np.ndarray, risk_tolerance: np.ndarray, has_vehicle: np.ndarray,
+                     staying: np.ndarray, base: np.ndarray, slope: np.ndarray,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """For each household: the option it would choose (logit, one uniform draw each; -1 if
+    none) and that option's utility minus ``staying`` (-inf if none)."""
+    pick = np.full(len(location), -1, dtype=np.int64)
+    gain = np.full(len(location), -np.inf)
+    v = has_vehicle.astype(np.int64)
+    for start in range(0, len(location), CHOICE_CHUNK_ROWS):
+        sl = slice(start, start + CHOICE_CHUNK_ROWS)
+        u = base[location[sl], v[sl]] + risk_tolerance[sl, None] * slope[location[sl], v[sl]]
+        top = u.max(axis=1, keepdims=True)
+        ok = np.isfinite(top[:, 0])
+        cdf = np.cumsum(np.exp(u - np.where(ok[:, None], top, 0.0)), axis=1)
+        r = rng.random(len(u)) * cdf[:, -1]
+        chosen = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
+        pick[sl] = np.where(ok, chosen, -1)
+        gain[sl] = np.where(ok, u[np.arange(len(u)), chosen] - staying[sl], -np.inf)
+    return pick, gain
+
+
+def could_gain(base: np.ndarray, slope: np.ndarray, staying_base: np.ndarray,
+               staying_slope: np.ndarray, cost: float) -> np.ndarray:
+    """[location, has_vehicle]: whether any household there (any risk tolerance) has an option
+    better than staying by ``cost``; gains are linear in risk tolerance, so the ends decide.
+    An exact filter: where it is False, weighing the options cannot end in a move."""
+    at_zero = base.max(axis=2) - staying_base[:, None]
+    at_one = (base + slope).max(axis=2) - (staying_base + staying_slope)[:, None]
+    return np.maximum(at_zero, at_one) > cost
+
+
+def review_onward_moves(hh, reviewing: np.ndarray, in_open: np.ndarray, ctx: DestinationContext,
+                        room_people: np.ndarray, b: BehaviourConfig,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Of the households ``reviewing`` their place today (``in_open``: they have no shelter),
+    those that move on, and where to: an option with room for them (``room_people`` per
+    place: free places less those on their way) better than staying by onward_move_cost."""
+    nothing = np.zeros(0, dtype=np.int64)
+    ctx = replace(ctx, eligible=ctx.eligible & (room_people > 0))   # they know where there is room
+    if len(reviewing) == 0 or not ctx.eligible.any():
+        return nothing, nothing
+    n = len(ctx.eligible)
+    base, slope = utility_table(n, ctx, b)
+    places = np.arange(n)
+    for open_air in (False, True):                   # the exact filter, by place and vehicle
+        s0 = staying_utility(places, np.zeros(n), np.full(n, open_air), ctx, b)
+        s1 = staying_utility(places, np.ones(n), np.full(n, open_air), ctx, b)
+        hopeful = could_gain(base, slope, s0, s1 - s0, b.onward_move_cost)
+        these = in_open == open_air
+        keep = ~these | hopeful[hh.location[reviewing], hh.has_vehicle[reviewing].astype(np.int64)]
+        reviewing, in_open = reviewing[keep], in_open[keep]
+    loc = hh.location[reviewing]
+    staying = staying_utility(loc, hh.risk_tolerance[reviewing], in_open, ctx, b)
+    pick, gain = best_option_gain(loc, hh.risk_tolerance[reviewing], hh.has_vehicle[reviewing],
+                                  staying, base, slope, rng)
+    go = np.flatnonzero(gain > b.onward_move_cost)
+    go = go[rng.permutation(len(go))]
+    dest = pick[go] if ctx.candidates is None else ctx.candidates[pick[go]]   # column -> place
+    fits = grouped_fits(dest, hh.size[reviewing[go]].astype(float), room_people)
+    order = np.argsort(go[fits])
+    return reviewing[go[fits][order]], dest[fits][order]

@@ -1,0 +1,110 @@
+"""sim.engine.onward: a household moves on only for a reason. A safe, uncrowded host never
+loses people; people in the open at a full place go where there is room; the move cost
+(hysteresis) cuts churn."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import make_scenario
+
+from sim.config.scenario import BehaviourConfig
+from sim.engine.decisions import DestinationContext
+from sim.engine.model import run_model
+from sim.engine.onward import staying_utility
+from sim.io.dataset import to_dataset
+
+# Southtown is shelled for five days; its people flee north and the rest of the map is safe.
+SHELLED_THEN_CALM = {"axes": [], "strikes": [{"place": "Southtown", "start_day": 0, "end_day": 4,
+                                              "level": 1.0}]}
+
+
+def run(tiny_geo, days=40, **overrides):
+    """Nobody goes home here: returns are another reason to leave a place (test_returns.py)."""
+    return to_dataset(run_model(make_scenario(days=days, conflict=SHELLED_THEN_CALM,
+                                              returns={"return_per_day": 0.0}, **overrides),
+                                geography=tiny_geo))
+
+
+def test_a_safe_uncrowded_host_never_loses_people(tiny_geo):
+    """Midtown is close, safe and has room to spare; Hostland is better but further, so the
+    logit sends some of Southtown's people to Midtown's hosts. Reviewing every day, they stay:
+    Hostland's gain is below the move cost."""
+    reviewing = {"northern_aleppo_preference": 1.5, "shelter_review_per_day": 1.0,
+                 "open_air_move_on_per_day": 1.0}
+    roomy = {"host_capacity_scale": 10.0}
+    kept = run(tiny_geo, behaviour={**reviewing, "onward_move_cost": 2.0}, capacity=roomy)
+    host = kept["in_host"].sel(location="Midtown").values
+    assert host.max() > 500                                   # people did find hosts there ...
+    assert host.max() < 0.5 * float(kept["host_capacity"].sel(location="Midtown"))  # with room
+    assert float(kept["departures"].sel(location="Midtown").sum()) == 0        # and none left
+    assert np.all(np.diff(host) >= 0)
+    # Without the move cost the same households trade Midtown's hosts for Hostland's.
+    churn = run(tiny_geo, behaviour={**reviewing, "onward_move_cost": 0.0}, capacity=roomy)
+    assert float(churn["departures"].sel(location="Midtown").sum()) > 100
+
+
+def test_people_in_the_open_at_a_full_place_move_where_there_is_room(tiny_geo):
+    # Midtown has hardly any host places, so most arrivals there end in the open; Northcamp
+    # has room.
+    full_midtown = {"host_preference": 2.5, "camp_preference": 0.0, "open_air_move_on_per_day": 0.5}
+    capacity = {"host_capacity_scale": 0.05}
+    stay = run(tiny_geo, behaviour={**full_midtown, "onward_move_cost": 50.0}, capacity=capacity)
+    move = run(tiny_geo, behaviour={**full_midtown, "onward_move_cost": 1.0}, capacity=capacity)
+    def at_end(ds, var, place):
+        return float(ds[var].sel(location=place).isel(time=-1))
+
+    assert at_end(stay, "in_open", "Midtown") > 1000
+    assert at_end(move, "in_open", "Midtown") < 0.3 * at_end(stay, "in_open", "Midtown")
+    assert at_end(move, "in_camp", "Northcamp") > at_end(stay, "in_camp", "Northcamp") + 1000
+
+
+def test_the_move_cost_cuts_churn(tiny_geo):
+    churny = {"open_air_move_on_per_day": 0.5, "crowding_weight": 3.0}
+    capacity = {"host_capacity_scale": 0.2, "camp_capacity_people": {"Northcamp": 6000}}
+    before = run(tiny_geo, behaviour={**churny, "onward_move_cost": None},   # the rule before
+                 capacity=capacity)
+    after = run(tiny_geo, behaviour={**churny, "onward_move_cost": 2.0}, capacity=capacity)
+
+    def movements_per_displaced(ds):
+        return float(ds["departures"].sum()) / float(ds["cumulative_displaced"][-1])
+
+    assert movements_per_displaced(before) > 1.5 * movements_per_displaced(after)
+    assert movements_per_displaced(after) >= 1.0
+
+
+def test_staying_utility_is_the_places_own_utility_with_the_crowding_felt_in_the_open():
+    b = BehaviourConfig()
+    ctx = DestinationContext(
+        route_cost_km=np.zeros((2, 2)), danger=np.array([0.0, 0.2]),
+        front_distance_km=np.array([50.0, 300.0]), crowding=np.array([2.0, 5.0]),
+        kind_preference=np.array([1.0, 0.3]), closed_crossing=np.zeros(2, bool),
+        eligible=np.ones(2, bool))
+    u = staying_utility(np.array([0, 1, 1]), np.array([0.5, 1.0, 1.0]),
+                        np.array([False, False, True]), ctx, b)
+    front = b.front_distance_weight_per_100km
+    assert np.isclose(u[0], 1.0 + front * 0.5)
+    expected = 0.3 - b.safety_weight * (b.safety_risk_offset - 1.0) * 0.2 + front * 1.5
+    assert np.isclose(u[1], expected)
+    assert np.isclose(u[2], expected - b.crowding_weight * b.crowding_cap)   # 5 x full: capped
+
+
+def test_the_utility_table_is_the_destination_utility_of_each_household(tiny_geo):
+    """The table (one row per location and vehicle, linear in risk tolerance) gives every
+    household exactly what sim.engine.decisions.destination_utility would."""
+    from sim.engine.decisions import destination_utility
+    from sim.engine.model import DisplacementModel
+    from sim.engine.onward import utility_table
+
+    model = DisplacementModel(make_scenario(days=20), tiny_geo)
+    for _ in range(12):
+        model.step()
+    ctx, b = model._destination_context(), model.config.behaviour
+    rng = np.random.default_rng(4)
+    n = 500
+    loc = rng.integers(0, tiny_geo.n_locations, n)
+    r, vehicle = rng.random(n), rng.random(n) < 0.5
+    direct = destination_utility(loc, r, np.ones(n), vehicle, ctx, b)
+    base, slope = utility_table(tiny_geo.n_locations, ctx, b)
+    table = base[loc, vehicle.astype(int)] + r[:, None] * slope[loc, vehicle.astype(int)]
+    assert np.array_equal(np.isfinite(direct), np.isfinite(table))
+    assert np.allclose(direct[np.isfinite(direct)], table[np.isfinite(table)])
