@@ -20,7 +20,7 @@ from sim.ensemble.plan import load_sweep
 from sim.ensemble.sweep import ensemble_folder, ensemble_plan, run_ensemble
 from sim.errors import InputError
 from sim.io.observed import ObservedRow
-from sim.io.posterior import load_posterior, weighted_quantile, write_posterior
+from sim.io.posterior import DEFAULT_POSTERIOR, load_posterior, weighted_quantile, write_posterior
 from sim.io.results import Runs
 
 SMALL = {**TINY_BASE, "days": 20, "population": {"total_people": 20000}}
@@ -171,8 +171,8 @@ def test_default_draws_only_for_the_regions_the_posterior_was_fitted_for(tmp_pat
     tiny = ensemble_plan(scenario_file(tmp_path), 3)                  # the test geography
     assert not tiny.member_params
     idlib = ensemble_plan(REPO / "scenarios" / "hindcast_2019_hama_idlib.yaml", 3)
-    assert idlib.posterior["name"] == "abc_2019_coarse" and len(idlib.member_params) == 3
-    assert set(idlib.drawn_parameters) == set(load_posterior("abc_2019_coarse").parameters)
+    assert idlib.posterior["name"] == DEFAULT_POSTERIOR and len(idlib.member_params) == 3
+    assert set(idlib.drawn_parameters) == set(load_posterior(DEFAULT_POSTERIOR).parameters)
     # a parameter sweep keeps its design unless a posterior is named
     (tmp_path / "sweep.yaml").write_text(yaml.safe_dump({
         "name": "s", "base": "tiny.yaml", "members": 2, "sampler": {"kind": "grid", "levels": 2},

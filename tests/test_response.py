@@ -32,8 +32,13 @@ def land_geo(tmp_path_factory):
 
 def crowded_north(geo, response, days=40, **overrides):
     """The tiny offensive with Northcamp full from the start and everyone keen to go there."""
-    sc = make_scenario(region=str(geo.data_dir), days=days, response=response,
-                       behaviour={"camp_preference": 3.0, "crowding_weight": 0.0},
+    # Danger 20 km deep (the calibrated decay) reaches Northcamp past max_destination_danger
+    # and stops its response; at 14.8 km it stays a safe site.
+    conflict = {"danger_decay_km": 14.8, **overrides.pop("conflict", {})}
+    sc = make_scenario(region=str(geo.data_dir), days=days, response=response, conflict=conflict,
+                       behaviour={"camp_preference": 3.0, "crowding_weight": 0.0,
+                                  "flee_propensity": 9.8, "danger_tolerance": 0.33, "onward_move_cost": 2.0},
+                       departure={"preparation_days_mean": 1.0},
                        capacity={"camp_capacity_people": {"Northcamp": 5000},
                                  "shelter_from_open": True}, **overrides)
     model = DisplacementModel(sc, geo)
@@ -41,7 +46,8 @@ def crowded_north(geo, response, days=40, **overrides):
     return model, to_dataset(model)
 
 
-RESPONSE = {"share_of_unsheltered_per_day": 0.5, "lag_days": 5, "max_people_per_day_per_site": 800}
+RESPONSE = {"share_of_unsheltered_per_day": 0.5, "lag_days": 5, "max_people_per_day_per_site": 800,
+            "camp_land_m2_per_person": 45.0}
 
 
 def test_response_capacity_never_exceeds_the_land_bound_or_the_daily_limit(land_geo):

@@ -28,7 +28,7 @@ def add_parameter_uncertainty(p) -> None:
     which.add_argument("--posterior", default=None, metavar="NAME|CSV",
                        help="posterior the members draw from: a shipped name "
                        "(sim/data/posterior/) or a posterior CSV (default: the shipped "
-                       "abc_2019_coarse for the Idlib regions; none for other regions)")
+                       "abc_smc_2018_2019 for the idlib region; none for other regions)")
 
 
 def posterior_choice(args):

@@ -24,12 +24,12 @@ class DepartureConfig(Strict):
     means (this section). ``immediate``: it leaves the day it decides, by its own vehicle or
     on foot, whatever the transport at its place (the rule before the departure process; kept
     to isolate the decision rule, e.g. in tests against the reference model)."""
-    preparation_days_mean: NonNegative = 1.0
+    preparation_days_mean: NonNegative = 2.8
     """Mean days between deciding and being ready to leave (loading belongings, finding
     relatives), at danger 0; it shrinks linearly to none at danger 1, where people run with
     what they carry. Evidence: in 2019 families fled with their furniture despite scarce and
     costly transport (R02), while under bombardment families "immediately ran for the fields"
-    (R03). Documented estimate."""
+    (R03). Calibrated (posterior mean; the estimate was 1 day)."""
     spare_seats_per_vehicle: NonNegative = 4.0
     """People a family vehicle (car, pick-up, tractor and trailer) takes beyond its own
     household on a trip out. Documented estimate."""

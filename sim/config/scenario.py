@@ -146,7 +146,7 @@ class ConflictConfig(_Strict):
     control_changes: tuple[ControlChange, ...] = ()
     intensity: tuple[IntensityPoint, ...] = (IntensityPoint(day=0, level=1.0),)
     ceasefire_day: Day | None = None
-    danger_decay_km: Positive = 14.8
+    danger_decay_km: Positive = 20.0
     front_memory_days: Annotated[Whole, Field(ge=1)] = 10
     road_cut_km: NonNegative = 3.0
     strikes: tuple[Strike, ...] = ()
@@ -200,13 +200,16 @@ class BorderConfig(_Strict):
 
 class BehaviourConfig(_Strict):
     """Decision parameters. Defaults are documented estimates (docs/model.md, Details), except
-    flee_propensity, danger_tolerance, camp_preference and open_air_move_on_per_day (and
-    conflict.danger_decay_km, capacity.camp_capacity_scale): the posterior means of the ABC
-    calibration on the Apr-Aug 2019 offensive, with their uncertainty in docs/validation.md."""
+    flee_propensity, danger_tolerance, camp_preference and onward_move_cost (and
+    conflict.danger_decay_km, departure.preparation_days_mean and the response's
+    share_of_unsheltered_per_day and camp_land_m2_per_person): the posterior means of the
+    ABC-SMC calibration on the Sept 2018 escalation and the Apr-Aug 2019 offensive
+    (sim/data/posterior/abc_smc_2018_2019), with their uncertainty in docs/validation.md.
+    open_air_move_on_per_day keeps the value of the earlier 2019 calibration (not refitted)."""
 
-    flee_propensity: NonNegative = 9.8
+    flee_propensity: NonNegative = 6.1
     """Daily flight hazard per unit of perceived danger above the household's threshold (1/day)."""
-    danger_tolerance: Probability = 0.33
+    danger_tolerance: Probability = 0.54
     """Danger a fully risk-tolerant household (risk_tolerance = 1) puts up with indefinitely."""
     base_flee_rate_per_day: NonNegative = 0.0
     front_proximity_weight: NonNegative = 0.15
@@ -218,7 +221,7 @@ class BehaviourConfig(_Strict):
     safety_weight: NonNegative = 4.0
     front_distance_weight_per_100km: NonNegative = 2.0
     crowding_weight: NonNegative = 2.0
-    camp_preference: Number = 1.16
+    camp_preference: Number = 1.42
     host_preference: Number = 0.3
     northern_aleppo_preference: Number = -0.5
     border_preference: Number = 0.0
@@ -255,11 +258,11 @@ class BehaviourConfig(_Strict):
     this many days once the real danger drops (it rises with the danger at once), so flight
     tails off after a ceasefire and returns wait for calm (docs/model.md 7.4). 0: perceived
     danger is today's danger. Documented estimate."""
-    onward_move_cost: NonNegative | None = 2.0
+    onward_move_cost: NonNegative | None = 1.8
     """Utility an onward move must gain over staying before a sheltered household moves on
     (hysteresis: the cost, risk and loss of a move). None: a household in the open that
     reconsiders goes wherever it chooses, and sheltered ones never reconsider (the rule
-    before onward moves needed a reason). Documented estimate."""
+    before onward moves needed a reason). Calibrated (posterior mean; the estimate was 2)."""
     shelter_review_per_day: Probability = 0.05
     """Daily chance that a household in a camp or with hosts weighs moving on (it moves only
     for a gain above onward_move_cost). Documented estimate."""

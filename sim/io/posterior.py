@@ -30,7 +30,7 @@ from sim.data import DATA_ROOT
 from sim.errors import InputError
 
 POSTERIOR_ROOT = DATA_ROOT / "posterior"
-DEFAULT_POSTERIOR = "abc_2019_coarse"
+DEFAULT_POSTERIOR = "abc_smc_2018_2019"
 """The posterior ensembles draw from by default (for the regions its YAML lists)."""
 POSTERIOR_STREAM = 0x506F7374
 """Spawn key of the member's parameter draw: a stream of its seed apart from the model's."""
