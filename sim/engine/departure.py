@@ -97,11 +97,11 @@ def leave_today(hh: Households, ready: np.ndarray, n_locations: int, d: Departur
         return Departures(ready, hh.has_vehicle[ready].copy())
     if exit_room is not None:
         ready = rng.permutation(ready)
-        ready = ready[grouped_fits(hh.location[ready], hh.size[ready].astype(float), exit_room)]
+        ready = ready[grouped_fits(hh.location[ready], hh.people_weight[ready], exit_room)]
     own = ready[hh.has_vehicle[ready]]
     without = rng.permutation(ready[~hh.has_vehicle[ready]])
     seats = shared_seats_people(hh, own, n_locations, d)
-    seated = grouped_fits(hh.location[without], hh.size[without], seats)
+    seated = grouped_fits(hh.location[without], hh.people_weight[without], seats)
     rest = without[~seated]
     hired = hh.can_pay_transport[rest] & (rng.random(len(rest)) < d.hired_transport_per_day)
     walk_chance = d.walk_per_day * np.where(has_dependants(hh, rest, d), d.walk_dependants_factor, 1.0)

@@ -189,7 +189,7 @@ class DisplacementModel(mesa.Model):
         where = hh.location[who]
         front_km = self._perceived_front_km()
         home = hh.status == Status.HOME
-        at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
+        at_home = np.bincount(hh.home[home], weights=hh.people_weight[home], minlength=self.geography.n_locations)
         # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros(self.geography.n_locations),
@@ -221,12 +221,12 @@ class DisplacementModel(mesa.Model):
         queued = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
         room = departure.exit_room_people(
             self.geography, self.routes.usable, self.road_capacity,
-            np.bincount(hh.location[queued], weights=hh.size[queued], minlength=len(self.danger)))
+            np.bincount(hh.location[queued], weights=hh.people_weight[queued], minlength=len(self.danger)))
         leaving = departure.leave_today(hh, ready, self.geography.n_locations,
                                         self.config.departure, self.rng, room)
         # What the roads out can still take today, for onward moves (``_onward_moves``).
         out = leaving.households
-        self.exit_room = room - np.bincount(hh.location[out], weights=hh.size[out],
+        self.exit_room = room - np.bincount(hh.location[out], weights=hh.people_weight[out],
                                             minlength=len(room))
         if len(entering) == 0:
             return leaving
@@ -301,7 +301,7 @@ class DisplacementModel(mesa.Model):
         moving, where = onward.review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN,
                                                    ctx, room, b, rng)
         going = np.concatenate([to_cross, moving])
-        fits = grouped_fits(hh.location[going], hh.size[going].astype(float),
+        fits = grouped_fits(hh.location[going], hh.people_weight[going],
                             np.maximum(self.exit_room, 0.0))
         return going[fits], np.concatenate([crossing, where])[fits]
 
