@@ -62,7 +62,7 @@ def shared_seats_people(hh: Households, own_vehicle_leaving: np.ndarray, n_locat
                         d: DepartureConfig) -> np.ndarray:
     """Seats for other households per place today (people): the vehicles of households
     staying there make ``shared_trips_per_day`` trips, those leaving today one."""
-    here = status_in(hh.status, STAYING) & hh.has_vehicle
+    here = np.flatnonzero(status_in(hh.status, STAYING) & hh.has_vehicle)
     vehicles = np.bincount(hh.location[here], minlength=n_locations).astype(float)
     leaving = np.bincount(hh.location[own_vehicle_leaving], minlength=n_locations).astype(float)
     trips = d.shared_trips_per_day * (vehicles - leaving) + leaving

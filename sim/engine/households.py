@@ -45,10 +45,19 @@ DISPLACED_STAYING = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
 
 
 def status_in(status: np.ndarray, statuses) -> np.ndarray:
-    """``np.isin(status, statuses)`` by a lookup table: much faster on household arrays."""
-    table = np.zeros(N_STATUS, dtype=bool)
-    table[list(statuses)] = True
-    return table[status]
+    """``np.isin(status, statuses)``, by comparisons with the fewer of the statuses in or out:
+    over all households a few comparisons of int8 cost a tenth of one lookup in a table."""
+    wanted = {int(s) for s in statuses}
+    if 2 * len(wanted) <= N_STATUS:
+        out = np.zeros(status.shape, dtype=bool)
+        for s in sorted(wanted):
+            out |= status == s
+        return out
+    out = np.ones(status.shape, dtype=bool)
+    for s in range(N_STATUS):
+        if s not in wanted:
+            out &= status != s
+    return out
 
 
 class LedgerError(RuntimeError):

@@ -188,7 +188,7 @@ class DisplacementModel(mesa.Model):
             return
         where = hh.location[who]
         front_km = self._perceived_front_km()
-        home = hh.status == Status.HOME
+        home = np.flatnonzero(hh.status == Status.HOME)
         at_home = np.bincount(hh.home[home], weights=hh.people_weight[home], minlength=self.geography.n_locations)
         # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
@@ -218,7 +218,7 @@ class DisplacementModel(mesa.Model):
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
         ready = np.flatnonzero((hh.flee_ready_day >= 0) & (hh.flee_ready_day <= self.day))
-        queued = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        queued = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
         room = departure.exit_room_people(
             self.geography, self.routes.usable, self.road_capacity,
             np.bincount(hh.location[queued], weights=hh.people_weight[queued], minlength=len(self.danger)))

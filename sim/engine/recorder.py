@@ -152,9 +152,9 @@ class Recorder:
         self.settled_in_open[day], self._settled_today = self._settled_today, np.zeros(n)
         self.returns[day], self._returns_today = self._returns_today, np.zeros(n)
         self.left_home[day], self._left_home_today = self._left_home_today, np.zeros(n)
-        back = (hh.status == Status.HOME) & (hh.displaced_day >= 0)
+        back = np.flatnonzero((hh.status == Status.HOME) & (hh.displaced_day >= 0))
         self.returned_home[day] = np.bincount(hh.location[back], weights=hh.people_weight[back], minlength=n)
-        at_node = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        at_node = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
         self.queued[day] = np.bincount(hh.location[at_node], weights=hh.people_weight[at_node], minlength=n)
         self.camp_occupancy[day] = counts[Status.CAMP] + np.where(self.is_camp, counts[Status.HOME], 0)
 
@@ -174,19 +174,18 @@ class Recorder:
             okey, weights=hh.people_weight[present[ok]], minlength=len(self.origins) * n
         ).reshape(len(self.origins), n)
 
-        self.new_idps_by_cohort[day] = self._new_idps_by_cohort()
+        self.new_idps_by_cohort[day] = self._new_idps_by_cohort(present)
         camp = np.flatnonzero(hh.status == Status.CAMP)
         corigin = self.origin_of_household[camp]
         cok = corigin >= 0
         self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.people_weight[camp[cok]],
                                                   minlength=len(self.origins))
 
-    def _new_idps_by_cohort(self) -> np.ndarray:
+    def _new_idps_by_cohort(self, here: np.ndarray) -> np.ndarray:
         """People displaced in this run and present (sheltering or in transit, as
-        ``new_idps_present_by_subdistrict``) by [cohort of first displacement, sub-district]."""
+        ``new_idps_present_by_subdistrict``: households ``here``) by [cohort of first
+        displacement, sub-district]."""
         hh = self.households
-        here = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.HOME)
-                              & (hh.status != Status.CROSSED))
         n_cohort, n_sub = self.new_idps_by_cohort.shape[1:]
         key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
             + self.subdistrict_of_location[hh.location[here]]
