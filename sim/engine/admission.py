@@ -86,7 +86,8 @@ def shelter_waiting(hh: Households, geo: Geography, camp_free: np.ndarray,
     """People in the open take the places free where they are (``camp_free``, ``host_free``:
     people, updated), longest waiting first (``arrival_day``; ties in random order)."""
     room = camp_free + host_free
-    waiting = np.flatnonzero((hh.status == Status.OPEN) & (room > 0)[hh.location])
+    waiting = np.flatnonzero(hh.status == Status.OPEN)
+    waiting = waiting[(room > 0)[hh.location[waiting]]]
     if len(waiting) == 0:
         return
     # Only those who can be reached in the queue: at each place, up to the first arrival day
