@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import mesa
 import numpy as np
-from mesa.discrete_space import Network
 
 from sim.config.scenario import Scenario
 from sim.engine import (
@@ -40,6 +38,7 @@ from sim.engine import travel as movement
 from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import STAYING, Households, Status, status_in
+from sim.engine.mesa_core import Model, Network
 from sim.engine.places import Location
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
@@ -49,7 +48,7 @@ from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
 
 
-class DisplacementModel(mesa.Model):
+class DisplacementModel(Model):
     """Households fleeing an offensive across the road graph of one region."""
 
     def __init__(self, scenario: Scenario, geography: Geography | None = None,
