@@ -167,29 +167,29 @@ class Recorder:
                                  & (hh.status != Status.HOME))        # not those who went home
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
-        origin = self.origin_of_household[present]
-        ok = origin >= 0
-        okey = origin[ok] * n + hh.location[present[ok]]
+        where, people = hh.location[present], hh.people_weight[present]
+        # Households from no origin (bin -1) are counted in row 0, which is dropped.
+        n_orig = len(self.origins)
+        okey = (self.origin_of_household[present] + 1) * n + where
         self.displaced_by_origin[day] = np.bincount(
-            okey, weights=hh.people_weight[present[ok]], minlength=len(self.origins) * n
-        ).reshape(len(self.origins), n)
+            okey, weights=people, minlength=(n_orig + 1) * n)[n:].reshape(n_orig, n)
 
-        self.new_idps_by_cohort[day] = self._new_idps_by_cohort(present)
+        self.new_idps_by_cohort[day] = self._new_idps_by_cohort(present, where, people)
         camp = np.flatnonzero(hh.status == Status.CAMP)
-        corigin = self.origin_of_household[camp]
-        cok = corigin >= 0
-        self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.people_weight[camp[cok]],
-                                                  minlength=len(self.origins))
+        self.in_camp_by_origin[day] = np.bincount(
+            self.origin_of_household[camp] + 1, weights=hh.people_weight[camp],
+            minlength=n_orig + 1)[1:]
 
-    def _new_idps_by_cohort(self, here: np.ndarray) -> np.ndarray:
+    def _new_idps_by_cohort(self, here: np.ndarray, where: np.ndarray,
+                            people: np.ndarray) -> np.ndarray:
         """People displaced in this run and present (sheltering or in transit, as
-        ``new_idps_present_by_subdistrict``: households ``here``) by [cohort of first
-        displacement, sub-district]."""
+        ``new_idps_present_by_subdistrict``: households ``here``, at ``where``, of ``people``
+        each) by [cohort of first displacement, sub-district]."""
         hh = self.households
         n_cohort, n_sub = self.new_idps_by_cohort.shape[1:]
         key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
-            + self.subdistrict_of_location[hh.location[here]]
-        return np.bincount(key, weights=hh.people_weight[here], minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
+            + self.subdistrict_of_location[where]
+        return np.bincount(key, weights=people, minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
 
 def journey_days_quantile(journeys_ended: np.ndarray, q: float) -> float:
     """The ``q`` quantile of journey length (days) over people whose journey ended: the
