@@ -26,7 +26,8 @@ def check_consistent(b: RunBenchmark) -> None:
     assert sum(getattr(b, name).wall_s for name in PHASES) <= b.whole.wall_s + 0.011
     assert sum(getattr(b, name).cpu_s for name in PHASES) <= b.whole.cpu_s + 1e-6
     assert b.peak_memory_mb > 0 and b.netcdf_mb > 0
-    assert b.ms_per_day.cpu_s == pytest.approx(b.simulate.cpu_s / b.days * 1000)
+    assert b.cpu_ms_per_day == pytest.approx(b.simulate.cpu_s / b.days * 1000)
+    assert b.wall_ms_per_day == pytest.approx(b.simulate.wall_s / b.days * 1000)
 
 
 def test_bench_prints_every_phase_wall_and_cpu(tmp_path, capsys):

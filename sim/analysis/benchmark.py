@@ -68,8 +68,12 @@ class RunBenchmark:
     """Runs whose median this is (each figure's own median)."""
 
     @property
-    def ms_per_day(self) -> Phase:
-        return Phase(self.simulate.wall_s / self.days * 1000, self.simulate.cpu_s / self.days * 1000)
+    def wall_ms_per_day(self) -> float:
+        return self.simulate.wall_s / self.days * 1000
+
+    @property
+    def cpu_ms_per_day(self) -> float:
+        return self.simulate.cpu_s / self.days * 1000
 
     def to_dict(self) -> dict:
         return asdict(self)

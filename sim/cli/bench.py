@@ -87,9 +87,8 @@ def print_benchmark(b) -> None:
     row("start-up", b.startup, "   interpreter + imports until the model can start")
     row("load scenario", b.load)
     row("build model", b.build, "   geography, population, model")
-    per_day = b.ms_per_day
     row("simulate", b.simulate,
-        f"   ({per_day.wall_s:.1f} ms wall, {per_day.cpu_s:.1f} ms CPU per simulated day)")
+        f"   ({b.wall_ms_per_day:.1f} ms wall, {b.cpu_ms_per_day:.1f} ms CPU per simulated day)")
     row("dataset + NetCDF", b.write, f"   ({b.netcdf_mb:.1f} MB, {b.netcdf_path})")
     row("whole process", b.whole, "   from the interpreter's start")
     print(f"peak memory (RSS)   {b.peak_memory_mb:8.0f} MB")
