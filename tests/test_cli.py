@@ -214,7 +214,7 @@ def test_bench_tiny(tmp_path, capsys):
     path = write_tiny(tmp_path)
     assert main(["bench", str(path), "--days", "5", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "wall time" in out and "peak memory" in out
+    assert "whole process" in out and "peak memory" in out
     assert "days                5" in out
     written = [f for f in os.listdir(tmp_path) if f.endswith(".nc")]
     assert written == ["bench-tiny.nc"]

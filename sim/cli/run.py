@@ -39,7 +39,6 @@ def overrides(args) -> dict:
 
 def run(args) -> int:
     import sim
-    from sim.report.console import print_summary
     from sim.world.scenarios import load_scenario
 
     changes = overrides(args)
@@ -51,6 +50,8 @@ def run(args) -> int:
     warn_if_folder_holds_other_scenarios(out / sc.name, sc)
     with progress(sc.name, sc.days, "day", quiet=args.quiet) as bar:
         ds = sim.run(base, seed=args.seed, overrides=changes or None, out_dir=out, on_day=bar.day)
+    from sim.report.console import print_summary  # pandas and xarray: once the run is done
+
     print_summary(ds)
     if args.json:
         from sim.report.summary_json import write_summary_json

@@ -56,10 +56,10 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
         queue = rng.permutation(queue)
         queue = queue[np.argsort(hh.arrival_day[queue], kind="stable")]
         where = hh.location[queue].astype(np.int64)
-        fits = grouped_fits(where, hh.size[queue], border.quota_people_per_day[day])
+        fits = grouped_fits(where, hh.people_weight[queue], border.quota_people_per_day[day])
         through = queue[fits]
         hh.cross_border(through)
-        crossed_people = np.bincount(hh.location[through], weights=hh.size[through], minlength=n)
+        crossed_people = np.bincount(hh.location[through], weights=hh.people_weight[through], minlength=n)
 
     if shelter_open_at is None and len(settle) == 0:
         return crossed_people, through
@@ -86,14 +86,15 @@ def shelter_waiting(hh: Households, geo: Geography, camp_free: np.ndarray,
     """People in the open take the places free where they are (``camp_free``, ``host_free``:
     people, updated), longest waiting first (``arrival_day``; ties in random order)."""
     room = camp_free + host_free
-    waiting = np.flatnonzero((hh.status == Status.OPEN) & (room > 0)[hh.location])
+    waiting = np.flatnonzero(hh.status == Status.OPEN)
+    waiting = waiting[(room > 0)[hh.location[waiting]]]
     if len(waiting) == 0:
         return
     # Only those who can be reached in the queue: at each place, up to the first arrival day
     # by which the people waiting there fill its room (a count, not a sort of everyone).
     where, day = hh.location[waiting].astype(np.int64), hh.arrival_day[waiting].astype(np.int64) + 1
     span = int(day.max()) + 1
-    people = np.bincount(where * span + day, weights=hh.size[waiting],
+    people = np.bincount(where * span + day, weights=hh.people_weight[waiting],
                          minlength=geo.n_locations * span).reshape(geo.n_locations, span)
     cutoff = (np.cumsum(people, axis=1) < room[:, None]).sum(axis=1)   # last day index needed
     waiting = waiting[day <= cutoff[where]]
@@ -120,9 +121,9 @@ def fill_places(hh: Households, queue: np.ndarray, geo: Geography, camp_free: np
                 continue
             free = camp_free if use_camp else host_free
             sel = np.flatnonzero(pick)
-            fits = grouped_fits(where[sel], hh.size[queue[sel]], free)
+            fits = grouped_fits(where[sel], hh.people_weight[queue[sel]], free)
             ok = sel[fits]
-            np.subtract.at(free, where[ok], hh.size[queue[ok]])
+            np.subtract.at(free, where[ok], hh.people_weight[queue[ok]])
             (to_camp if use_camp else to_host)(queue[ok])
             remaining[ok] = False
     return queue[remaining]

@@ -61,9 +61,9 @@ def heading_for_open_crossings(hh: Households, days_open: np.ndarray, quota: np.
         return NOBODY, NOBODY
     n = len(days_open)
     at_crossing = hh.status == Status.BORDER
-    waiting_here = np.bincount(hh.location[at_crossing], weights=hh.size[at_crossing], minlength=n)
+    waiting_here = np.bincount(hh.location[at_crossing], weights=hh.people_weight[at_crossing], minlength=n)
     on_way = (hh.status == Status.TRANSIT) & (hh.destination >= 0)
-    heading = np.bincount(hh.destination[on_way], weights=hh.size[on_way], minlength=n)
+    heading = np.bincount(hh.destination[on_way], weights=hh.people_weight[on_way], minlength=n)
     room = np.zeros(n)
     room[crossings] = np.maximum(b.crossing_queue_days * quota[crossings]
                                  - waiting_here[crossings] - heading[crossings], 0.0)
@@ -82,5 +82,5 @@ def heading_for_open_crossings(hh: Households, days_open: np.ndarray, quota: np.
     who, target = who[heard], target[heard]
     order = rng.permutation(len(who))
     who, target = who[order], target[order]
-    going = grouped_fits(target, hh.size[who].astype(float), room)
+    going = grouped_fits(target, hh.people_weight[who], room)
     return who[going], target[going]

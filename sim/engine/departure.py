@@ -62,7 +62,7 @@ def shared_seats_people(hh: Households, own_vehicle_leaving: np.ndarray, n_locat
                         d: DepartureConfig) -> np.ndarray:
     """Seats for other households per place today (people): the vehicles of households
     staying there make ``shared_trips_per_day`` trips, those leaving today one."""
-    here = status_in(hh.status, STAYING) & hh.has_vehicle
+    here = np.flatnonzero(status_in(hh.status, STAYING) & hh.has_vehicle)
     vehicles = np.bincount(hh.location[here], minlength=n_locations).astype(float)
     leaving = np.bincount(hh.location[own_vehicle_leaving], minlength=n_locations).astype(float)
     trips = d.shared_trips_per_day * (vehicles - leaving) + leaving
@@ -97,11 +97,11 @@ def leave_today(hh: Households, ready: np.ndarray, n_locations: int, d: Departur
         return Departures(ready, hh.has_vehicle[ready].copy())
     if exit_room is not None:
         ready = rng.permutation(ready)
-        ready = ready[grouped_fits(hh.location[ready], hh.size[ready].astype(float), exit_room)]
+        ready = ready[grouped_fits(hh.location[ready], hh.people_weight[ready], exit_room)]
     own = ready[hh.has_vehicle[ready]]
     without = rng.permutation(ready[~hh.has_vehicle[ready]])
     seats = shared_seats_people(hh, own, n_locations, d)
-    seated = grouped_fits(hh.location[without], hh.size[without], seats)
+    seated = grouped_fits(hh.location[without], hh.people_weight[without], seats)
     rest = without[~seated]
     hired = hh.can_pay_transport[rest] & (rng.random(len(rest)) < d.hired_transport_per_day)
     walk_chance = d.walk_per_day * np.where(has_dependants(hh, rest, d), d.walk_dependants_factor, 1.0)

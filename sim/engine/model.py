@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import mesa
 import numpy as np
-from mesa.discrete_space import Network
 
 from sim.config.scenario import Scenario
 from sim.engine import (
@@ -40,6 +38,7 @@ from sim.engine import travel as movement
 from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import STAYING, Households, Status, status_in
+from sim.engine.mesa_core import Model, Network
 from sim.engine.places import Location
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
@@ -49,7 +48,7 @@ from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
 
 
-class DisplacementModel(mesa.Model):
+class DisplacementModel(Model):
     """Households fleeing an offensive across the road graph of one region."""
 
     def __init__(self, scenario: Scenario, geography: Geography | None = None,
@@ -188,8 +187,8 @@ class DisplacementModel(mesa.Model):
             return
         where = hh.location[who]
         front_km = self._perceived_front_km()
-        home = hh.status == Status.HOME
-        at_home = np.bincount(hh.home[home], weights=hh.size[home], minlength=self.geography.n_locations)
+        home = np.flatnonzero(hh.status == Status.HOME)
+        at_home = np.bincount(hh.home[home], weights=hh.people_weight[home], minlength=self.geography.n_locations)
         # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros(self.geography.n_locations),
@@ -218,15 +217,15 @@ class DisplacementModel(mesa.Model):
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
         ready = np.flatnonzero((hh.flee_ready_day >= 0) & (hh.flee_ready_day <= self.day))
-        queued = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        queued = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
         room = departure.exit_room_people(
             self.geography, self.routes.usable, self.road_capacity,
-            np.bincount(hh.location[queued], weights=hh.size[queued], minlength=len(self.danger)))
+            np.bincount(hh.location[queued], weights=hh.people_weight[queued], minlength=len(self.danger)))
         leaving = departure.leave_today(hh, ready, self.geography.n_locations,
                                         self.config.departure, self.rng, room)
         # What the roads out can still take today, for onward moves (``_onward_moves``).
         out = leaving.households
-        self.exit_room = room - np.bincount(hh.location[out], weights=hh.size[out],
+        self.exit_room = room - np.bincount(hh.location[out], weights=hh.people_weight[out],
                                             minlength=len(room))
         if len(entering) == 0:
             return leaving
@@ -301,7 +300,7 @@ class DisplacementModel(mesa.Model):
         moving, where = onward.review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN,
                                                    ctx, room, b, rng)
         going = np.concatenate([to_cross, moving])
-        fits = grouped_fits(hh.location[going], hh.size[going].astype(float),
+        fits = grouped_fits(hh.location[going], hh.people_weight[going],
                             np.maximum(self.exit_room, 0.0))
         return going[fits], np.concatenate([crossing, where])[fits]
 

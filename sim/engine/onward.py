@@ -143,6 +143,6 @@ def review_onward_moves(hh, reviewing: np.ndarray, in_open: np.ndarray, ctx: Des
     go = np.flatnonzero(gain > b.onward_move_cost)
     go = go[rng.permutation(len(go))]
     dest = pick[go] if ctx.candidates is None else ctx.candidates[pick[go]]   # column -> place
-    fits = grouped_fits(dest, hh.size[reviewing[go]].astype(float), room_people)
+    fits = grouped_fits(dest, hh.people_weight[reviewing[go]], room_people)
     order = np.argsort(go[fits])
     return reviewing[go[fits][order]], dest[fits][order]

@@ -49,6 +49,6 @@ def room_people(hh: Households, head_count: np.ndarray, kind: np.ndarray,
     occupied = head_count[Status.CAMP] + head_count[Status.HOST] + \
         np.where(kind == "camp", head_count[Status.HOME], 0.0)
     on_way = (hh.status == Status.TRANSIT) & (hh.destination >= 0)
-    heading = np.bincount(hh.destination[on_way], weights=hh.size[on_way], minlength=len(kind))
+    heading = np.bincount(hh.destination[on_way], weights=hh.people_weight[on_way], minlength=len(kind))
     room = camp_capacity + host_capacity - occupied - heading
     return np.where(kind == "crossing", 0.0, np.maximum(room, 0.0))

@@ -9,9 +9,8 @@ draw the Location agents of ``model.space`` and read these properties.
 
 from __future__ import annotations
 
-from mesa.discrete_space import FixedAgent
-
 from sim.engine.households import Status
+from sim.engine.mesa_core import FixedAgent
 
 DISPLACED_HERE = [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]
 

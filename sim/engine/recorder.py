@@ -87,7 +87,7 @@ class Recorder:
         hh, n = self.households, self.n_locations
 
         def people_at(idx):
-            return np.bincount(hh.location[idx], weights=hh.size[idx], minlength=n)
+            return np.bincount(hh.location[idx], weights=hh.people_weight[idx], minlength=n)
 
         self._pending = (people_at(leaving), people_at(flights), people_at(first))
         left_home = first if from_home is None else from_home
@@ -97,7 +97,7 @@ class Recorder:
     def note_returns(self, idx: np.ndarray) -> None:
         """Households ``idx`` go home today: counted by home place; no longer displaced."""
         hh = self.households
-        self._returns_today += np.bincount(hh.home[idx], weights=hh.size[idx], minlength=self.n_locations)
+        self._returns_today += np.bincount(hh.home[idx], weights=hh.people_weight[idx], minlength=self.n_locations)
         self._groups_now = self._groups_now - self.mix[idx].sum(axis=0)
 
     def note_entered(self, start: int) -> None:
@@ -108,14 +108,14 @@ class Recorder:
             [getattr(hh, g)[new] for g in GROUPS]).astype(np.int64)])
         self.origin_of_household = np.concatenate([self.origin_of_household,
                                                    self.origin_of_location[hh.home[new]]])
-        self._entered_today += np.bincount(hh.home[new], weights=hh.size[new], minlength=n)
+        self._entered_today += np.bincount(hh.home[new], weights=hh.people_weight[new], minlength=n)
 
     def note_journeys_ended(self, idx: np.ndarray, day: int) -> None:
         """Households ``idx`` ended a journey today (arrived, or settled on the way): its
         length in days, the day of setting off counting as the first."""
         hh = self.households
         days = np.clip(day - hh.journey_start_day[idx].astype(np.int64) + 1, 1, len(self.journeys_ended) - 1)
-        self.journeys_ended += np.bincount(days, weights=hh.size[idx], minlength=len(self.journeys_ended))
+        self.journeys_ended += np.bincount(days, weights=hh.people_weight[idx], minlength=len(self.journeys_ended))
 
     def note_capacity(self, day: int, camp_capacity: np.ndarray, opened: np.ndarray) -> None:
         """Today's camp capacity (people) and the places the response opened today."""
@@ -126,7 +126,7 @@ class Recorder:
         """Households ``idx`` settled in the open today where they are (journeys that ended,
         waits at a closed crossing that did)."""
         hh = self.households
-        self._settled_today += np.bincount(hh.location[idx], weights=hh.size[idx],
+        self._settled_today += np.bincount(hh.location[idx], weights=hh.people_weight[idx],
                                            minlength=self.n_locations)
 
     def note_crossed(self, crossed: np.ndarray) -> None:
@@ -146,16 +146,16 @@ class Recorder:
         self.departures[day], self.flights[day], self.new_displaced[day] = self._pending
         self._pending = (np.zeros(n), np.zeros(n), np.zeros(n))
         self.entered[day], self._entered_today = self._entered_today, np.zeros(n)
-        self.arrivals[day] = np.bincount(hh.location[arrived], weights=hh.size[arrived], minlength=n)
+        self.arrivals[day] = np.bincount(hh.location[arrived], weights=hh.people_weight[arrived], minlength=n)
         self.border_crossings[day] = crossed
         self.flow[day] = flow
         self.settled_in_open[day], self._settled_today = self._settled_today, np.zeros(n)
         self.returns[day], self._returns_today = self._returns_today, np.zeros(n)
         self.left_home[day], self._left_home_today = self._left_home_today, np.zeros(n)
-        back = (hh.status == Status.HOME) & (hh.displaced_day >= 0)
-        self.returned_home[day] = np.bincount(hh.location[back], weights=hh.size[back], minlength=n)
-        at_node = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
-        self.queued[day] = np.bincount(hh.location[at_node], weights=hh.size[at_node], minlength=n)
+        back = np.flatnonzero((hh.status == Status.HOME) & (hh.displaced_day >= 0))
+        self.returned_home[day] = np.bincount(hh.location[back], weights=hh.people_weight[back], minlength=n)
+        at_node = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
+        self.queued[day] = np.bincount(hh.location[at_node], weights=hh.people_weight[at_node], minlength=n)
         self.camp_occupancy[day] = counts[Status.CAMP] + np.where(self.is_camp, counts[Status.HOME], 0)
 
         before = day > 0
@@ -167,30 +167,29 @@ class Recorder:
                                  & (hh.status != Status.HOME))        # not those who went home
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
-        origin = self.origin_of_household[present]
-        ok = origin >= 0
-        okey = origin[ok] * n + hh.location[present[ok]]
+        where, people = hh.location[present], hh.people_weight[present]
+        # Households from no origin (bin -1) are counted in row 0, which is dropped.
+        n_orig = len(self.origins)
+        okey = (self.origin_of_household[present] + 1) * n + where
         self.displaced_by_origin[day] = np.bincount(
-            okey, weights=hh.size[present[ok]], minlength=len(self.origins) * n
-        ).reshape(len(self.origins), n)
+            okey, weights=people, minlength=(n_orig + 1) * n)[n:].reshape(n_orig, n)
 
-        self.new_idps_by_cohort[day] = self._new_idps_by_cohort()
+        self.new_idps_by_cohort[day] = self._new_idps_by_cohort(present, where, people)
         camp = np.flatnonzero(hh.status == Status.CAMP)
-        corigin = self.origin_of_household[camp]
-        cok = corigin >= 0
-        self.in_camp_by_origin[day] = np.bincount(corigin[cok], weights=hh.size[camp[cok]],
-                                                  minlength=len(self.origins))
+        self.in_camp_by_origin[day] = np.bincount(
+            self.origin_of_household[camp] + 1, weights=hh.people_weight[camp],
+            minlength=n_orig + 1)[1:]
 
-    def _new_idps_by_cohort(self) -> np.ndarray:
+    def _new_idps_by_cohort(self, here: np.ndarray, where: np.ndarray,
+                            people: np.ndarray) -> np.ndarray:
         """People displaced in this run and present (sheltering or in transit, as
-        ``new_idps_present_by_subdistrict``) by [cohort of first displacement, sub-district]."""
+        ``new_idps_present_by_subdistrict``: households ``here``, at ``where``, of ``people``
+        each) by [cohort of first displacement, sub-district]."""
         hh = self.households
-        here = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.HOME)
-                              & (hh.status != Status.CROSSED))
         n_cohort, n_sub = self.new_idps_by_cohort.shape[1:]
         key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
-            + self.subdistrict_of_location[hh.location[here]]
-        return np.bincount(key, weights=hh.size[here], minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
+            + self.subdistrict_of_location[where]
+        return np.bincount(key, weights=people, minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
 
 def journey_days_quantile(journeys_ended: np.ndarray, q: float) -> float:
     """The ``q`` quantile of journey length (days) over people whose journey ended: the

@@ -44,10 +44,11 @@ def returning_home(hh: Households, safe_days: np.ndarray, government: np.ndarray
         return np.zeros(0, dtype=np.int64)
     if not (safe_days >= cfg.return_after_safe_days).any():
         return np.zeros(0, dtype=np.int64)           # nowhere safe long enough: nobody goes
-    home = hh.home
-    eligible = (status_in(hh.status, DISPLACED_STAYING) & (hh.displaced_day >= 0)
-                & (hh.flee_ready_day < 0) & ~camp_home[home]
-                & (safe_days[home] >= cfg.return_after_safe_days))
-    who = np.flatnonzero(eligible)
-    chance = cfg.return_per_day * np.where(government[home[who]], cfg.return_to_government_factor, 1.0)
+    who = np.flatnonzero(status_in(hh.status, DISPLACED_STAYING) & (hh.displaced_day >= 0)
+                         & (hh.flee_ready_day < 0))
+    home = hh.home[who]
+    safe_home = ~camp_home & (safe_days >= cfg.return_after_safe_days)   # per place
+    keep = safe_home[home]
+    who, home = who[keep], home[keep]
+    chance = cfg.return_per_day * np.where(government[home], cfg.return_to_government_factor, 1.0)
     return who[rng.random(len(who)) < chance]

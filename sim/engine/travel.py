@@ -46,7 +46,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     nxt = hh.next_node[idx].astype(np.int64)
     prog = hh.progress_km[idx].astype(np.float64)
     dest = hh.destination[idx].astype(np.int64)
-    size = hh.size[idx]
+    size = hh.people_weight[idx]
     budget = np.where(hh.by_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
     arrived = np.zeros(len(idx), dtype=bool)
     stuck = np.zeros(len(idx), dtype=bool)

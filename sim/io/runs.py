@@ -7,13 +7,14 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-import xarray as xr
+from typing import TYPE_CHECKING
 
 from sim.config.scenario import Scenario
 from sim.engine.model import run_model
-from sim.io.dataset import to_dataset, write_atomic
 from sim.world.scenarios import load_scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def run_id(scenario: Scenario, seed: int, overrides: Mapping[str, object] | None = None) -> str:
@@ -56,6 +57,8 @@ def run(scenario: str | Path | Scenario, seed: int | None = None, *,
         sc = sc.with_overrides(overrides)
     seed = sc.seed if seed is None else int(seed)
     model = run_model(sc, seed, on_day=on_day)
+    from sim.io.dataset import to_dataset, write_atomic  # xarray: after the run, not before it
+
     ds = to_dataset(model)
     if write or out_dir is not None:
         path = Path(out_dir or "results") / sc.name / f"{run_id(sc, seed, overrides)}.nc"
