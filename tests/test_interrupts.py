@@ -202,7 +202,8 @@ def test_pool_sweep_ctrl_c_at_a_random_moment_keeps_finished_runs_and_resumes(tm
         assert len(list((tmp_path / "res" / "s" / "runs").glob("*.nc"))) == MEMBERS
 
 
-def test_sigterm_to_the_parent_alone_exits_143(tmp_path):
+def sweep_in_flight(tmp_path: Path) -> Cli:
+    """A 2-worker sweep whose runs have started (its runs folder exists, plus a second)."""
     cli = Cli(["sweep", str(sweep_file(tmp_path)), "--workers", "2", "--quiet", "--out", "res"],
               tmp_path)
     cli.wait_handlers()
@@ -210,6 +211,11 @@ def test_sigterm_to_the_parent_alone_exits_143(tmp_path):
     while not runs.exists() and cli.proc.poll() is None:
         time.sleep(0.02)
     time.sleep(1.0)
+    return cli
+
+
+def test_sigterm_to_the_parent_alone_exits_143(tmp_path):
+    cli = sweep_in_flight(tmp_path)
     os.kill(cli.proc.pid, signal.SIGTERM)
     sent = time.monotonic()
     code, _, err = cli.finish()
@@ -233,13 +239,7 @@ def test_dask_local_sweep_ctrl_c(tmp_path):
 
 
 def test_a_second_ctrl_c_exits_at_once(tmp_path):
-    cli = Cli(["sweep", str(sweep_file(tmp_path)), "--workers", "2", "--quiet", "--out", "res"],
-              tmp_path)
-    cli.wait_handlers()
-    runs = tmp_path / "res" / "s" / "runs"
-    while not runs.exists() and cli.proc.poll() is None:
-        time.sleep(0.02)
-    time.sleep(1.0)
+    cli = sweep_in_flight(tmp_path)
     cli.signal_group()
     time.sleep(0.05)
     sent = cli.signal_group()
