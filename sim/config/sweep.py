@@ -128,10 +128,13 @@ class SweepPlan:
     design: np.ndarray         # [point, parameter] numeric design (SALib problem space)
     problem: dict              # SALib problem (names, bounds)
     seeds: tuple[int, ...]     # one per member, the same for every point (common random numbers)
-    member_params: tuple[dict, ...] = ()   # per member: parameters drawn from a posterior
+    member_params: tuple[dict, ...] = ()   # per member: parameters drawn (posterior, pace)
     posterior: dict = field(default_factory=dict)
     """The posterior members draw from (name, sha256, drawn and kept parameters); empty for
     fixed parameters (decision noise only). :mod:`sim.ensemble.posterior`."""
+    pace: dict = field(default_factory=dict)
+    """How members draw the axes' speeds (P90 factors, drawn paths); empty if they keep the
+    written ones. :mod:`sim.ensemble.pace`."""
 
     @property
     def n_runs(self) -> int:
@@ -155,15 +158,22 @@ class SweepPlan:
 
     @property
     def drawn_parameters(self) -> list[str]:
-        return list(self.posterior.get("drawn", []))
+        return [*self.posterior.get("drawn", []), *self.pace.get("drawn", [])]
 
     @property
     def band(self) -> str:
         """Which uncertainty an ensemble's P10-P90 band shows."""
-        if self.member_params:
-            return (f"posterior predictive: each member draws its parameters from posterior "
-                    f"'{self.posterior.get('name')}' and its household decisions from its seed")
-        return "household randomness only: every member has the same parameters (fixed)"
+        if not self.member_params:
+            return "household randomness only: every member has the same parameters (fixed)"
+        drawn = []
+        if self.posterior:
+            drawn.append(f"its parameters from posterior '{self.posterior.get('name')}'")
+        if self.pace:
+            drawn.append(f"its axis speeds around the written ones (P90 factor "
+                         f"{self.pace['shared_p90_factor']:g} shared, "
+                         f"{self.pace['axis_p90_factor']:g} per axis)")
+        kind = "posterior predictive" if self.posterior else "offensive pace"
+        return f"{kind}: each member draws {', '.join(drawn)} and its household decisions from its seed"
 
     @staticmethod
     def run_id(point: int, member: int) -> str:
@@ -184,6 +194,8 @@ class SweepPlan:
         content = {"spec": spec, "base": self.base_sha256, "points": self.points}
         if self.posterior:   # member m's draw depends on its seed only: members can still grow
             content["posterior"] = self.posterior
+        if self.pace:
+            content["pace"] = self.pace
         blob = json.dumps(content, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -195,7 +207,8 @@ class SweepPlan:
             "root_seed": self.spec.seed, "seeds": list(self.seeds), "problem": self.problem,
             "parameters": self.parameter_names, "points": list(self.points),
             "design": self.design.tolist(), "base_sha256": self.base_sha256,
-            "posterior": self.posterior, "member_params": list(self.member_params),
+            "posterior": self.posterior, "pace": self.pace,
+            "member_params": list(self.member_params),
             "band": self.band,
         }, indent=1, default=str)
 

@@ -22,6 +22,7 @@ from scipy.stats import qmc
 from sim.config.loading import check_yaml_path, friendly_error, read_yaml
 from sim.config.scenario import Scenario
 from sim.config.sweep import FIXED_AXES, ParameterSpec, SweepPlan, SweepSpec, set_path  # noqa: F401 (re-exported)
+from sim.ensemble.pace import pace_draws
 from sim.ensemble.posterior import DEFAULT, member_draws, resolve_posterior
 from sim.errors import InputError
 from sim.world.scenarios import check_places, load_scenario
@@ -57,7 +58,8 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None, 
                    posterior=None) -> SweepPlan:
     """Check a sweep spec against its base scenario and sample its points; with a
     ``posterior`` (:func:`sim.ensemble.posterior.resolve_posterior`), draw each member's
-    parameters from it."""
+    parameters from it, and its axis speeds if the scenario declares their uncertainty
+    (:mod:`sim.ensemble.pace`). ``posterior=None`` draws nothing: fixed parameters."""
     for name in spec.parameters:
         if name in FIXED_AXES:
             raise InputError("cannot be varied: runs of one sweep share a time axis; make "
@@ -77,16 +79,19 @@ def plan_from_spec(spec: SweepSpec, base_dir: Path, where: str, geography=None, 
         for value in extremes:
             _overridden(base, {name: value}, geography, where, "parameters", f"parameters.{name}")
     seeds = member_seeds(spec.seed, spec.members)
+    fixed = {*spec.set, *spec.parameters}
     table = resolve_posterior(posterior, as_read.region)
-    member_params, record = (), {}
+    drawn, record = (), {}
     if table is not None:
-        member_params, record = member_draws(table, as_read, seeds, {*spec.set, *spec.parameters})
-        for draw in member_params:      # every drawn set must give a valid scenario
-            _overridden(base, draw, geography, f"{where} with posterior {table.name}",
-                        "posterior", "posterior")
+        drawn, record = member_draws(table, as_read, seeds, fixed)
+    paced, pace = pace_draws(base, seeds, fixed) if posterior is not None else ((), {})
+    member_params = tuple({**a, **b} for a, b in itertools.zip_longest(drawn, paced, fillvalue={}))
+    for draw in member_params:      # every drawn set must give a valid scenario
+        _overridden(base, draw, geography, f"{where} with its drawn parameters", "drawn", "drawn")
     return SweepPlan(spec=spec, source_path=where, base_data=base_data,
                      base_sha256=base.source_sha256, points=tuple(points), design=design,
-                     problem=problem, seeds=seeds, member_params=member_params, posterior=record)
+                     problem=problem, seeds=seeds, member_params=member_params, posterior=record,
+                     pace=pace)
 
 
 def member_seeds(root_seed: int, members: int) -> tuple[int, ...]:

@@ -143,7 +143,7 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
 
     Files go to ``<out_dir>/<scenario name>/ensemble-<first 8 hex digits of the scenario's
     SHA-256>/`` (fixed parameters) or ``.../ensemble-<sha>-<posterior>-<its sha>/``
-    (posterior predictive): members already there are reused, so asking for 32 after 20 runs
+    (posterior predictive; ``-pace`` appended where members draw their axis speeds): members already there are reused, so asking for 32 after 20 runs
     only the 12 new ones, and an edited scenario or posterior gets a folder of its own.
     """
     plan = ensemble_plan(scenario, members, root_seed, posterior=posterior)
@@ -160,7 +160,9 @@ def run_ensemble(scenario: str | Path, members: int, *, workers: int | None = No
 
 def ensemble_folder(out_dir: str | Path, plan: SweepPlan) -> Path:
     name = f"ensemble-{plan.base_sha256[:8]}"
-    if plan.member_params:
+    if plan.posterior:
         name += f"-{plan.posterior['name']}-{plan.posterior['sha256'][:8]}"
+    if plan.pace:
+        name += "-pace"
     return Path(out_dir) / plan.spec.name / name
 

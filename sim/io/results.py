@@ -224,8 +224,10 @@ class Runs:
     def runs_phrase(self) -> str:
         """The honest one-liner on uncertainty every figure and memo carries."""
         if self.is_ensemble:
-            kind = ("posterior predictive" if self.ds.attrs.get("parameter_uncertainty") ==
-                    "posterior_predictive" else "household randomness only")
+            drawn = str(self.ds.attrs.get("parameter_uncertainty", "none")).split()
+            kind = " and ".join({"posterior_predictive": "posterior predictive",
+                                 "offensive_pace": "offensive pace"}.get(d, d) for d in drawn
+                                if d != "none") or "household randomness only"
             return f"ensemble of {self.n} runs: median, band P10-P90 ({kind})"
         seed = f"seed {self.seeds[0]}, " if self.seeds else ""
         return f"{seed}single run, no uncertainty band"

@@ -169,11 +169,17 @@ def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
                sweep_members=len(plan.seeds), sweep_points=len(plan.points),
                sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs,
                ensemble_band=plan.band,
-               parameter_uncertainty="posterior_predictive" if plan.member_params else "none")
-    if plan.member_params:
+               parameter_uncertainty=" ".join(
+                   ["posterior_predictive"] * bool(plan.posterior) + ["offensive_pace"] * bool(plan.pace))
+               or "none")
+    if plan.posterior:
         out.update(posterior_name=plan.posterior["name"], posterior_sha256=plan.posterior["sha256"],
-                   posterior_drawn=", ".join(plan.drawn_parameters),
+                   posterior_drawn=", ".join(plan.posterior["drawn"]),
                    posterior_kept=", ".join(plan.posterior.get("kept", [])))
+    if plan.pace:
+        out.update(pace_shared_p90_factor=plan.pace["shared_p90_factor"],
+                   pace_axis_p90_factor=plan.pace["axis_p90_factor"],
+                   pace_drawn=", ".join(plan.pace["drawn"]))
     if len(plan.points) == 1:   # an ensemble: one scenario for every run
         out["scenario_json"] = attrs.get("scenario_json", "")
         out["scenario_sha256"] = attrs.get("scenario_sha256", "")
