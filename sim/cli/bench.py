@@ -41,7 +41,7 @@ def add_parser(subparsers):
     g = p.add_argument_group("against FLEE 3.1 (needs the extra: pip install -e '.[bench]')")
     g.add_argument("--vs-flee", action="store_true",
                    help="run ours and FLEE on the scenario's places and roads for --flee-days "
-                        "days and print both costs per person-day and their ratio")
+                        "days and print both costs per person-day and their ratio (default: off)")
     g.add_argument("--flee-days", type=positive_int, default=5,
                    help="days both models run with --vs-flee (default: 5)")
     g.add_argument("--flee-agents", type=positive_int, default=100_000,

@@ -85,10 +85,10 @@ def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def write_case_folder(geography, folder: str | Path, *, conflict_zones: Iterable[str] = (),
                       days: int, start_date: date) -> Path:
     """Write the FLEE case ``folder`` (``input_csv/`` inside); return the ``input_csv`` path."""
+    locations = location_rows(geography, conflict_zones)   # checked before anything is written
     inputs = Path(folder) / "input_csv"
     inputs.mkdir(parents=True, exist_ok=True)
-    write_text(inputs / "locations.csv", _csv(LOCATIONS_HEADER,
-                                              location_rows(geography, conflict_zones)))
+    write_text(inputs / "locations.csv", _csv(LOCATIONS_HEADER, locations))
     write_text(inputs / "routes.csv", _csv(ROUTES_HEADER, route_rows(geography)))
     write_text(inputs / "sim_period.csv", f"StartDate,{start_date.isoformat()}\nLength,{days}\n")
     write_text(inputs / "closures.csv", _csv(CLOSURES_HEADER, []))
