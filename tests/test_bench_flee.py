@@ -154,11 +154,30 @@ def test_vs_flee_prints_both_side_by_side(tmp_path, capsys):
     assert people.split()[-2:] == ["30,000", "200"]
     assert any(x.startswith("us/person-day, CPU") for x in lines)
     assert any(x.startswith("ratio FLEE / ours") for x in lines)
-    assert main(["bench", str(path), "--vs-flee", "--flee-days", "2", "--flee-agents", "200",
+    # Four days: the tiny axis starts on day 2, so some of ours are displaced by the end.
+    assert main(["bench", str(path), "--vs-flee", "--flee-days", "4", "--flee-agents", "200",
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert data["conflict_zones"] == ["Southtown", "Midtown"]
-    assert (data["ours"]["days"], data["flee"]["people"]) == (2, 200)
-    flee_us = data["flee"]["simulate"]["cpu_s"] / 400 * 1e6
-    ours_us = data["ours"]["simulate"]["cpu_s"] / (data["ours"]["people"] * 2) * 1e6
+    assert (data["ours"]["days"], data["flee"]["people"]) == (4, 200)
+    assert 0 < data["ours"]["displaced"] < data["ours"]["people"]
+    flee_us = data["flee"]["simulate"]["cpu_s"] / 800 * 1e6
+    ours_us = data["ours"]["simulate"]["cpu_s"] / (data["ours"]["people"] * 4) * 1e6
     assert data["ratio"] == pytest.approx(flee_us / ours_us)
+    ours_displaced_us = data["ours"]["simulate"]["cpu_s"] / (data["ours"]["displaced"] * 4) * 1e6
+    assert data["displaced_ratio"] == pytest.approx(flee_us / ours_displaced_us)
+
+
+def test_costs_per_person_day_and_per_displaced_day():
+    from sim.analysis.benchmark import Phase
+    from sim.analysis.flee_bench import FleeComparison, ModelCost
+
+    ours = ModelCost("ours", 1_000_000, 5, Phase(1, 1), Phase(2.0, 1.0), 10_000.0)
+    flee = ModelCost("flee", 1_000, 5, Phase(1, 1), Phase(4.0, 2.0), 1_000.0)
+    c = FleeComparison("s", 3, 2, ("a",), ours, flee)
+    assert ours.cpu_us_per_person_day == pytest.approx(0.2)
+    assert flee.wall_us_per_person_day == pytest.approx(800.0)
+    assert c.ratio == pytest.approx(2000.0) and c.wall_ratio == pytest.approx(2000.0)
+    assert c.displaced_ratio == pytest.approx(400.0 / 20.0)
+    nobody = ModelCost("ours", 10, 5, Phase(1, 1), Phase(1, 1), 0.0)
+    assert nobody.cpu_us_per_displaced_day != nobody.cpu_us_per_displaced_day   # NaN

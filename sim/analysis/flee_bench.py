@@ -69,6 +69,14 @@ class ModelCost:
     def wall_us_per_person_day(self) -> float:
         return self.simulate.wall_s / self.person_days * 1e6
 
+    @property
+    def cpu_us_per_displaced_day(self) -> float:
+        """CPU per day of a displaced person, counting those displaced by the last day on
+        every day (an upper bound on ours: the displaced grow day by day); NaN if nobody is."""
+        if self.displaced <= 0:
+            return float("nan")
+        return self.simulate.cpu_s / (self.displaced * self.days) * 1e6
+
 
 @dataclass(frozen=True)
 class FleeComparison:
@@ -88,6 +96,11 @@ class FleeComparison:
     @property
     def wall_ratio(self) -> float:
         return self.flee.wall_us_per_person_day / self.ours.wall_us_per_person_day
+
+    @property
+    def displaced_ratio(self) -> float:
+        """FLEE's CPU per displaced person-day / ours (closer to like for like)."""
+        return self.flee.cpu_us_per_displaced_day / self.ours.cpu_us_per_displaced_day
 
 
 def require_flee():

@@ -75,7 +75,8 @@ def _vs_flee(args) -> int:
     c = compare_with_flee(args.scenario, people=args.people, days=args.flee_days,
                           agents=args.flee_agents)
     if args.json:
-        print(json.dumps(asdict(c) | {"ratio": c.ratio, "wall_ratio": c.wall_ratio}))
+        print(json.dumps(asdict(c) | {"ratio": c.ratio, "wall_ratio": c.wall_ratio,
+                                      "displaced_ratio": c.displaced_ratio}))
     else:
         print_comparison(c)
     return 0
@@ -127,9 +128,9 @@ def print_benchmark(b) -> None:
 
 def print_comparison(c) -> None:
     """Ours and FLEE side by side: size, seconds and microseconds per person-day."""
-    print(f"scenario            {c.scenario_name}: {c.places} places, {c.routes} roads; FLEE's "
+    print(f"{'scenario':<22}{c.scenario_name}: {c.places} places, {c.routes} roads; FLEE's "
           f"conflict zones: {len(c.conflict_zones)} places on its axes and strikes")
-    print(f"{'':<20}{c.ours.model:>16}{c.flee.model:>16}")
+    print(f"{'':<22}{c.ours.model:>16}{c.flee.model:>16}")
     rows = [
         ("people (agents)", f"{c.ours.people:,}", f"{c.flee.people:,}"),
         ("displaced (end)", f"{c.ours.displaced:,.0f}", f"{c.flee.displaced:,.0f}"),
@@ -142,9 +143,13 @@ def print_comparison(c) -> None:
          f"{c.flee.wall_us_per_person_day:.3f}"),
         ("us/person-day, CPU", f"{c.ours.cpu_us_per_person_day:.3f}",
          f"{c.flee.cpu_us_per_person_day:.3f}"),
+        ("us/displaced-day, CPU", f"{c.ours.cpu_us_per_displaced_day:.3f}",
+         f"{c.flee.cpu_us_per_displaced_day:.3f}"),
     ]
     for label, ours, flee in rows:
-        print(f"{label:<20}{ours:>16}{flee:>16}")
-    print(f"ratio FLEE / ours   {c.ratio:,.0f} x per person-day (CPU; wall {c.wall_ratio:,.0f} x)")
+        print(f"{label:<22}{ours:>16}{flee:>16}")
+    print(f"{'ratio FLEE / ours':<22}{c.ratio:,.0f} x per person-day (CPU; wall {c.wall_ratio:,.0f} x); "
+          f"{c.displaced_ratio:,.0f} x per displaced person-day")
     print("(every FLEE agent starts displaced in a conflict zone and moves daily; most of our "
-          "people are residents deciding whether to flee)")
+          "people are residents deciding whether to flee; ours per displaced person-day counts "
+          "the last day's displaced on every day)")
