@@ -148,10 +148,11 @@ def test_flee_runs_every_agent_on_the_graph(tiny_geo, tmp_path):
 def test_vs_flee_prints_both_side_by_side(tmp_path, capsys):
     pytest.importorskip("flee")
     path = write_tiny(tmp_path)
-    assert main(["bench", str(path), "--vs-flee", "--flee-days", "2", "--flee-agents", "200"]) == 0
+    assert main(["bench", str(path), "--vs-flee", "--flee-days", "2", "--flee-agents", "200",
+                 "--people", "20000"]) == 0
     lines = capsys.readouterr().out.splitlines()
     (people,) = [x for x in lines if x.startswith("people (agents)")]
-    assert people.split()[-2:] == ["30,000", "200"]
+    assert people.split()[-2:] == ["20,000", "200"]
     assert any(x.startswith("us/person-day, CPU") for x in lines)
     assert any(x.startswith("ratio FLEE / ours") for x in lines)
     # Four days: the tiny axis starts on day 2, so some of ours are displaced by the end.
