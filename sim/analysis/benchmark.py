@@ -114,7 +114,7 @@ def peak_memory_mb() -> float:
     return peak / 1024 if sys.platform == "darwin" else peak
 
 
-class _Clock:
+class Clock:
     """Wall and CPU time since the last lap."""
 
     def __init__(self, wall: float, cpu: float):
@@ -140,7 +140,7 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
     from sim.world.scenarios import load_scenario
 
     started = process_start_wall()
-    clock = _Clock(started, 0.0)
+    clock = Clock(started, 0.0)
     startup = clock.lap()
     sc = load_scenario(scenario or DEFAULT_SCENARIO)
     overrides: dict[str, object] = {}

@@ -2,7 +2,9 @@
 
 With ``--repeat N`` each run is a fresh ``idlib-sim bench --json`` process (so start-up is
 measured as a user meets it), its whole-process time taken from outside, and each figure is
-the median of the N.
+the median of the N. With ``--vs-flee`` it runs our model and FLEE 3.1 (the optional extra
+``[bench]``) on the same graph for ``--flee-days`` days and prints both costs per person-day
+and their ratio (:mod:`sim.analysis.flee_bench`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 
 from sim.analysis.benchmark import DEFAULT_SCENARIO
 from sim.cli.common import add_command, add_out, positive_int
@@ -21,7 +24,8 @@ from sim.errors import InputError
 def add_parser(subparsers):
     p = add_command(subparsers, "bench", "time a full-scale run and print speed and peak memory",
                     "idlib-sim bench\nidlib-sim bench --repeat 5\nidlib-sim bench "
-                    "scenarios/idlib_southern_offensive.yaml --people 500000 --days 90")
+                    "scenarios/idlib_southern_offensive.yaml --people 500000 --days 90\n"
+                    "idlib-sim bench --vs-flee --flee-agents 20000")
     p.add_argument("scenario", nargs="?", default=None,
                    help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
     p.add_argument("--people", type=positive_int, default=None,
@@ -34,12 +38,23 @@ def add_parser(subparsers):
     p.add_argument("--json", action="store_true",
                    help="print the figures as one JSON object (default: a table)")
     add_out(p, default=None, what="folder for the NetCDF", shown="a temporary one")
+    g = p.add_argument_group("against FLEE 3.1 (needs the extra: pip install -e '.[bench]')")
+    g.add_argument("--vs-flee", action="store_true",
+                   help="run ours and FLEE on the scenario's places and roads for --flee-days "
+                        "days and print both costs per person-day and their ratio (default: off)")
+    g.add_argument("--flee-days", type=positive_int, default=5,
+                   help="days both models run with --vs-flee (default: 5)")
+    g.add_argument("--flee-agents", type=positive_int, default=100_000,
+                   help="FLEE agents, one person each (default: 100000; FLEE takes about "
+                        "0.5 s per 10,000 agent-days)")
     return p
 
 
 def run(args) -> int:
     from sim.analysis.benchmark import benchmark_run, median_benchmark
 
+    if args.vs_flee:
+        return _vs_flee(args)
     if args.repeat == 1:
         b = benchmark_run(args.scenario, people=args.people, days=args.days, out=args.out)
     else:
@@ -48,6 +63,22 @@ def run(args) -> int:
         print(json.dumps(b.to_dict()))
     else:
         print_benchmark(b)
+    return 0
+
+
+def _vs_flee(args) -> int:
+    from sim.analysis.flee_bench import compare_with_flee
+
+    if args.repeat != 1 or args.days is not None or args.out is not None:
+        raise InputError("--vs-flee runs once in this process for --flee-days days and writes "
+                         "nothing; leave out --repeat, --days and --out", where="--vs-flee")
+    c = compare_with_flee(args.scenario, people=args.people, days=args.flee_days,
+                          agents=args.flee_agents)
+    if args.json:
+        print(json.dumps(asdict(c) | {"ratio": c.ratio, "wall_ratio": c.wall_ratio,
+                                      "displaced_ratio": c.displaced_ratio}))
+    else:
+        print_comparison(c)
     return 0
 
 
@@ -93,3 +124,32 @@ def print_benchmark(b) -> None:
     row("whole process", b.whole, "   from the interpreter's start")
     print(f"peak memory (RSS)   {b.peak_memory_mb:8.0f} MB")
     print(f"displaced           {b.displaced:,.0f}")
+
+
+def print_comparison(c) -> None:
+    """Ours and FLEE side by side: size, seconds and microseconds per person-day."""
+    print(f"{'scenario':<22}{c.scenario_name}: {c.places} places, {c.routes} roads; FLEE's "
+          f"conflict zones: {len(c.conflict_zones)} places on its axes and strikes")
+    print(f"{'':<22}{c.ours.model:>16}{c.flee.model:>16}")
+    rows = [
+        ("people (agents)", f"{c.ours.people:,}", f"{c.flee.people:,}"),
+        ("displaced (end)", f"{c.ours.displaced:,.0f}", f"{c.flee.displaced:,.0f}"),
+        ("days", f"{c.ours.days}", f"{c.flee.days}"),
+        ("build, wall / CPU", f"{c.ours.build.wall_s:.2f} / {c.ours.build.cpu_s:.2f} s",
+         f"{c.flee.build.wall_s:.2f} / {c.flee.build.cpu_s:.2f} s"),
+        ("simulate, wall", f"{c.ours.simulate.wall_s:.2f} s", f"{c.flee.simulate.wall_s:.2f} s"),
+        ("simulate, CPU", f"{c.ours.simulate.cpu_s:.2f} s", f"{c.flee.simulate.cpu_s:.2f} s"),
+        ("us/person-day, wall", f"{c.ours.wall_us_per_person_day:.3f}",
+         f"{c.flee.wall_us_per_person_day:.3f}"),
+        ("us/person-day, CPU", f"{c.ours.cpu_us_per_person_day:.3f}",
+         f"{c.flee.cpu_us_per_person_day:.3f}"),
+        ("us/displaced-day, CPU", f"{c.ours.cpu_us_per_displaced_day:.3f}",
+         f"{c.flee.cpu_us_per_displaced_day:.3f}"),
+    ]
+    for label, ours, flee in rows:
+        print(f"{label:<22}{ours:>16}{flee:>16}")
+    print(f"{'ratio FLEE / ours':<22}{c.ratio:,.0f} x per person-day (CPU; wall {c.wall_ratio:,.0f} x); "
+          f"{c.displaced_ratio:,.0f} x per displaced person-day")
+    print("(every FLEE agent starts displaced in a conflict zone and moves daily; most of our "
+          "people are residents deciding whether to flee; ours per displaced person-day counts "
+          "the last day's displaced on every day)")

@@ -8,7 +8,9 @@ Modules: :mod:`~sim.io.flee.rows` (FLEE's CSV conventions), :mod:`~sim.io.flee.g
 (locations, routes), :mod:`~sim.io.flee.schedule` (period, closures, conflicts, corrections),
 :mod:`~sim.io.flee.case` (the input folder), :mod:`~sim.io.flee.validation` (observed camp
 counts), :mod:`~sim.io.flee.convert` (region folder), :mod:`~sim.io.flee.scenario` (scenario
-YAML and the FLEE parameter set), :mod:`~sim.io.flee.importer` (all of it in one call).
+YAML and the FLEE parameter set), :mod:`~sim.io.flee.importer` (all of it in one call); the
+other way, :mod:`~sim.io.flee.export` (a region of ours written as a FLEE case, for
+``idlib-sim bench --vs-flee``).
 """
 
 from sim.io.flee.case import FleeCase, read_input_folder
