@@ -161,6 +161,14 @@ class SweepPlan:
         return [*self.posterior.get("drawn", []), *self.pace.get("drawn", [])]
 
     @property
+    def uncertainty(self) -> str:
+        """What the members draw, as the combined file's ``parameter_uncertainty``:
+        ``posterior_predictive``, ``offensive_pace``, both (space-separated) or ``none``."""
+        kinds = [kind for kind, record in (("posterior_predictive", self.posterior),
+                                           ("offensive_pace", self.pace)) if record]
+        return " ".join(kinds) or "none"
+
+    @property
     def band(self) -> str:
         """Which uncertainty an ensemble's P10-P90 band shows."""
         if not self.member_params:

@@ -169,9 +169,7 @@ def _common_attrs(attrs: dict, plan: SweepPlan, n_runs: int) -> dict:
                sweep_members=len(plan.seeds), sweep_points=len(plan.points),
                sweep_runs_finished=n_runs, sweep_runs_planned=plan.n_runs,
                ensemble_band=plan.band,
-               parameter_uncertainty=" ".join(
-                   ["posterior_predictive"] * bool(plan.posterior) + ["offensive_pace"] * bool(plan.pace))
-               or "none")
+               parameter_uncertainty=plan.uncertainty)
     if plan.posterior:
         out.update(posterior_name=plan.posterior["name"], posterior_sha256=plan.posterior["sha256"],
                    posterior_drawn=", ".join(plan.posterior["drawn"]),
