@@ -167,6 +167,41 @@ def test_run_interrupted_at_a_random_moment(tmp_path, seed):
     assert_no_process_left(cli)
 
 
+SIGNAL_IN_A_CALLBACK = """
+import signal, sys, time, weakref
+from sim.cli.interrupts import Interrupted, handled
+
+class Thing:
+    pass
+
+def callback(ref):                 # Python prints, and drops, what a weakref callback raises
+    signal.raise_signal(signal.SIGINT)
+    for _ in range(1000):          # the handler runs here, inside the callback
+        pass
+
+with handled():
+    try:
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.001)
+        print("not interrupted")
+    except Interrupted as exc:
+        print("interrupted", exc.name)
+"""
+
+
+def test_a_signal_inside_a_weakref_callback_still_interrupts_without_a_traceback(tmp_path):
+    # importlib's module locks have weakref callbacks: a Ctrl-C during a lazy import lands there
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_IN_A_CALLBACK], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stdout.strip() == "interrupted SIGINT", proc.stdout + proc.stderr
+    assert proc.stderr == ""
+
+
 # --------------------------------------------------------------------------- sweeps
 
 

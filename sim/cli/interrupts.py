@@ -107,13 +107,15 @@ def handled() -> Iterator[Guard]:
     import psutil  # noqa: F401 - now: a signal landing inside this import would find it half-made
 
     previous = {s: signal.getsignal(s) for s in SIGNALS}
+    previous_hook = sys.unraisablehook
     interrupted = False
+    timer: threading.Timer | None = None
 
     def again(signum, frame):
         guard.exit_now(signum)
 
     def first(signum, frame):
-        nonlocal interrupted
+        nonlocal interrupted, timer
         interrupted = True
         for s in SIGNALS:
             signal.signal(s, again)
@@ -123,14 +125,33 @@ def handled() -> Iterator[Guard]:
         timer.start()
         raise Interrupted(signum)
 
+    def swallowed(unraisable):
+        """The signal landed where Python cannot raise - a weakref callback (importlib's module
+        locks use one), a ``__del__`` - and Python would print a traceback and carry on. Arm the
+        handler again and deliver the same signal a moment later, outside that callback."""
+        nonlocal interrupted
+        if not isinstance(unraisable.exc_value, Interrupted):
+            return previous_hook(unraisable)
+        if timer is not None:
+            timer.cancel()
+        interrupted = False
+        for s in SIGNALS:
+            signal.signal(s, first)
+        resend = threading.Timer(0.01, signal.pthread_kill,
+                                 args=(threading.main_thread().ident, unraisable.exc_value.signum))
+        resend.daemon = True
+        resend.start()
+
     for s in SIGNALS:
         signal.signal(s, first)
+    sys.unraisablehook = swallowed
     try:
         yield guard
     finally:
         if not interrupted:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+            sys.unraisablehook = previous_hook
 
 
 def _quieten() -> None:
