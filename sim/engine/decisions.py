@@ -33,8 +33,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.config.scenario import BehaviourConfig
+from sim.engine.households import Status
 
 CHOICE_CHUNK_ROWS = 50_000
 """Technical: households per block of the [household, place] utility matrix (bounds memory)."""
@@ -60,6 +62,57 @@ def flee_hazard_per_day(
              * np.where(already_displaced, b.prior_displacement_factor, 1.0))
     return (b.base_flee_rate_per_day
             + b.flee_propensity * excess * (1.0 + b.social_weight * departed_share) * trait)
+
+
+def fixed_terms(risk_tolerance: np.ndarray, information: np.ndarray,
+                b: BehaviourConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The terms of the hazard that are fixed per household for a run: its tolerated danger
+    and the exponent of its perceived danger, exactly as :func:`flee_hazard_per_day` has them
+    (in the traits' float32)."""
+    e = b.uninformed_danger_exponent
+    return risk_tolerance * b.danger_tolerance, e - (e - 1.0) * information
+
+
+STATUS_HOME, STATUS_TRANSIT, STATUS_CROSSED = int(Status.HOME), int(Status.TRANSIT), int(Status.CROSSED)
+
+
+@njit(cache=True)
+def flee_candidates(status, location, home, people, tolerated, upper_danger, n_locations):
+    """One pass over the households: those staying somewhere whose place's danger can exceed
+    their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order;
+    and the people at home per home place (the neighbours still there, for the social term)."""
+    n = len(status)
+    who = np.empty(n, dtype=np.int64)
+    n_who = 0
+    at_home = np.zeros(n_locations)
+    for i in range(n):
+        s = status[i]
+        if s == STATUS_HOME:
+            at_home[home[i]] += people[i]
+        if s != STATUS_TRANSIT and s != STATUS_CROSSED and upper_danger[location[i]] > tolerated[i]:
+            who[n_who] = i
+            n_who += 1
+    return who[:n_who], at_home
+
+
+@njit(cache=True)
+def flee_probability_of(who, location, danger, proximity, departed_share, tolerated, exponent,
+                        has_vehicle, already_displaced, times_displaced, base_rate, propensity,
+                        front_weight, social_weight, no_vehicle_factor, prior_displacement_factor):
+    """:func:`flee_probability` of households ``who``, from per-place danger, front proximity
+    (``exp(-d_front / scale)``) and share departed, and the households' :func:`fixed_terms`;
+    the same arithmetic in the same order, so the same numbers to the last bit."""
+    p = np.empty(len(who))
+    for j in range(len(who)):
+        i = who[j]
+        where = location[i]
+        perceived = danger[where] ** exponent[i]
+        excess = max(perceived + front_weight * proximity[where] - tolerated[i], 0.0)
+        trait = (1.0 if has_vehicle[i] else no_vehicle_factor) \
+            * (prior_displacement_factor if already_displaced[i] or times_displaced[i] > 0 else 1.0)
+        hazard = base_rate + propensity * excess * (1.0 + social_weight * departed_share[where]) * trait
+        p[j] = -np.expm1(-hazard)
+    return p
 
 
 def flee_probability(*args, **kwargs) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
@@ -57,6 +58,14 @@ def status_in(status: np.ndarray, statuses) -> np.ndarray:
     for s in range(N_STATUS):
         if s not in wanted:
             out &= status != s
+    return out
+
+
+@njit(cache=True)
+def count_by_status_and_place(status, location, people, out):
+    """Add each household's people into ``out[status, location]`` (one pass, no key array)."""
+    for i in range(len(status)):
+        out[status[i], location[i]] += people[i]
     return out
 
 
@@ -141,9 +150,8 @@ class Households:
 
     def head_count(self, n_locations: int) -> np.ndarray:
         """People by [status, location] right now (float64, whole numbers)."""
-        key = self.status.astype(np.int64) * n_locations + self.location
-        return np.bincount(key, weights=self.people_weight,
-                           minlength=N_STATUS * n_locations).reshape(N_STATUS, n_locations)
+        return count_by_status_and_place(self.status, self.location, self.people_weight,
+                                         np.zeros((N_STATUS, n_locations)))
 
     @property
     def ledger(self) -> np.ndarray:

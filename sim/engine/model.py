@@ -37,7 +37,7 @@ from sim.engine import decisions as behaviour
 from sim.engine import travel as movement
 from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
-from sim.engine.households import STAYING, Households, Status, status_in
+from sim.engine.households import Households, Status
 from sim.engine.mesa_core import Model, Network
 from sim.engine.places import Location
 from sim.engine.population import synthesise
@@ -103,6 +103,7 @@ class DisplacementModel(Model):
                                                            self.host_capacity, geo.camp_land_m2)
         self.day = -1
         self.routes: routing.Routes | None = None
+        self._fixed: tuple[np.ndarray, np.ndarray] | None = None   # tolerated danger, exponent
         self.recorder = Recorder(self.households, geo, scenario.days)
 
     # ----------------------------------------------------------------- schedule
@@ -174,29 +175,29 @@ class DisplacementModel(Model):
         the danger no longer supports is given up."""
         hh, t, c, b = self.households, self.day, self.conflict, self.config.behaviour
         danger, front_km = self.fear, c.front_distance_km[t]      # as perceived, fear included
-        stationary = status_in(hh.status, STAYING)
-        if b.base_flee_rate_per_day == 0.0:
-            # Exact shortcut: perceived danger <= danger, so households whose place is below
-            # their own tolerance threshold have zero hazard and need no draw.
-            upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km)
-            stationary &= upper[hh.location] > hh.risk_tolerance * b.danger_tolerance
-        who = np.flatnonzero(stationary)
+        # Exact shortcut: perceived danger <= danger, so households whose place is below their
+        # own tolerance threshold have zero hazard and need no draw (unless a base rate is set).
+        upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km) \
+            if b.base_flee_rate_per_day == 0.0 else np.full(len(danger), np.inf)
+        if self._fixed is None or len(self._fixed[0]) != len(hh):   # households may enter
+            self._fixed = behaviour.fixed_terms(hh.risk_tolerance, hh.information, b)
+        tolerated, exponent = self._fixed
+        who, at_home = behaviour.flee_candidates(hh.status, hh.location, hh.home, hh.people_weight,
+                                                 tolerated, upper, self.geography.n_locations)
         planning = hh.flee_ready_day >= 0
         if len(who) == 0:
             hh.give_up_plan(np.flatnonzero(planning))
             return
-        where = hh.location[who]
         front_km = self._perceived_front_km()
-        home = np.flatnonzero(hh.status == Status.HOME)
-        at_home = np.bincount(hh.home[home], weights=hh.people_weight[home], minlength=self.geography.n_locations)
         # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros(self.geography.n_locations),
                                    where=self.initial_residents > 0)
-        p = behaviour.flee_probability(
-            danger[where], front_km[where], departed_share[where], hh.risk_tolerance[who],
-            hh.information[who], hh.has_vehicle[who],
-            hh.already_displaced[who] | (hh.times_displaced[who] > 0), b)
+        p = behaviour.flee_probability_of(
+            who, hh.location, danger, np.exp(-front_km / b.front_proximity_scale_km), departed_share,
+            tolerated, exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
+            b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight, b.social_weight,
+            b.no_vehicle_factor, b.prior_displacement_factor)
         decided = who[behaviour.decide_to_flee(p, self.rng)]
         supported = np.zeros(len(hh), dtype=bool)
         supported[who[p > 0]] = True

@@ -9,6 +9,7 @@ xarray Dataset with units and metadata.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.engine.households import GROUPS, N_STATUS, Households, Status
 from sim.world.geography import Geography
@@ -152,10 +153,6 @@ class Recorder:
         self.settled_in_open[day], self._settled_today = self._settled_today, np.zeros(n)
         self.returns[day], self._returns_today = self._returns_today, np.zeros(n)
         self.left_home[day], self._left_home_today = self._left_home_today, np.zeros(n)
-        back = np.flatnonzero((hh.status == Status.HOME) & (hh.displaced_day >= 0))
-        self.returned_home[day] = np.bincount(hh.location[back], weights=hh.people_weight[back], minlength=n)
-        at_node = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
-        self.queued[day] = np.bincount(hh.location[at_node], weights=hh.people_weight[at_node], minlength=n)
         self.camp_occupancy[day] = counts[Status.CAMP] + np.where(self.is_camp, counts[Status.HOME], 0)
 
         before = day > 0
@@ -163,33 +160,44 @@ class Recorder:
             + self.new_displaced[day].sum()
         self.cumulative_flights[day] = (self.cumulative_flights[day - 1] if before else 0) \
             + self.flights[day].sum()
-        present = np.flatnonzero((hh.displaced_day >= 0) & (hh.status != Status.CROSSED)
-                                 & (hh.status != Status.HOME))        # not those who went home
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
-        where, people = hh.location[present], hh.people_weight[present]
-        # Households from no origin (bin -1) are counted in row 0, which is dropped.
-        n_orig = len(self.origins)
-        okey = (self.origin_of_household[present] + 1) * n + where
-        self.displaced_by_origin[day] = np.bincount(
-            okey, weights=people, minlength=(n_orig + 1) * n)[n:].reshape(n_orig, n)
+        census(hh.status, hh.location, hh.next_node, hh.displaced_day, self.origin_of_household,
+               self.subdistrict_of_location, self.cohort_days, hh.people_weight,
+               self.returned_home[day], self.queued[day], self.displaced_by_origin[day],
+               self.new_idps_by_cohort[day], self.in_camp_by_origin[day])
 
-        self.new_idps_by_cohort[day] = self._new_idps_by_cohort(present, where, people)
-        camp = np.flatnonzero(hh.status == Status.CAMP)
-        self.in_camp_by_origin[day] = np.bincount(
-            self.origin_of_household[camp] + 1, weights=hh.people_weight[camp],
-            minlength=n_orig + 1)[1:]
 
-    def _new_idps_by_cohort(self, here: np.ndarray, where: np.ndarray,
-                            people: np.ndarray) -> np.ndarray:
-        """People displaced in this run and present (sheltering or in transit, as
-        ``new_idps_present_by_subdistrict``: households ``here``, at ``where``, of ``people``
-        each) by [cohort of first displacement, sub-district]."""
-        hh = self.households
-        n_cohort, n_sub = self.new_idps_by_cohort.shape[1:]
-        key = (hh.displaced_day[here].astype(np.int64) // self.cohort_days) * n_sub \
-            + self.subdistrict_of_location[where]
-        return np.bincount(key, weights=people, minlength=n_cohort * n_sub).reshape(n_cohort, n_sub)
+@njit(cache=True)
+def census(status, location, next_node, displaced_day, origin, subdistrict_of_location,
+           cohort_days, people, returned_home, queued, displaced_by_origin, new_idps_by_cohort,
+           in_camp_by_origin):
+    """Tonight's counts that need more than status and place, in one pass over the households
+    (added into the given zeroed rows of the day): displaced in this run and back home, by
+    place; in transit and waiting at a node, by place; displaced in this run and present (not
+    home again, not crossed) by [home sub-district of the outputs, place] and by [cohort of
+    first displacement, sub-district]; in camps by origin. Households from no origin (-1) are
+    left out of the by-origin counts. People are whole numbers: every sum is exact."""
+    for i in range(len(status)):
+        s, where, w, first = status[i], location[i], people[i], displaced_day[i]
+        if s == STATUS_HOME:
+            if first >= 0:
+                returned_home[where] += w
+            continue
+        o = origin[i]
+        if s == STATUS_TRANSIT and next_node[i] < 0:
+            queued[where] += w
+        if s == STATUS_CAMP and o >= 0:
+            in_camp_by_origin[o] += w
+        if first >= 0 and s != STATUS_CROSSED:
+            if o >= 0:
+                displaced_by_origin[o, where] += w
+            new_idps_by_cohort[first // cohort_days, subdistrict_of_location[where]] += w
+
+
+STATUS_HOME, STATUS_TRANSIT = int(Status.HOME), int(Status.TRANSIT)
+STATUS_CAMP, STATUS_CROSSED = int(Status.CAMP), int(Status.CROSSED)
+
 
 def journey_days_quantile(journeys_ended: np.ndarray, q: float) -> float:
     """The ``q`` quantile of journey length (days) over people whose journey ended: the

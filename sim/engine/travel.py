@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
-from sim.engine.allocation import grouped_fits
 from sim.engine.households import Households, Status
 from sim.engine.routing import Routes
 from sim.world.geography import Geography
@@ -45,61 +45,94 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     loc = hh.location[idx].astype(np.int64)
     nxt = hh.next_node[idx].astype(np.int64)
     prog = hh.progress_km[idx].astype(np.float64)
-    dest = hh.destination[idx].astype(np.int64)
-    size = hh.people_weight[idx]
     budget = np.where(hh.by_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
-    arrived = np.zeros(len(idx), dtype=bool)
-    stuck = np.zeros(len(idx), dtype=bool)
-    edge_of = geo.edge_matrix
-    length = geo.edge_length_km
-    n_lanes = len(cap_left)
-    # Households still moving today; no destination (stuck yesterday) waits to choose again.
-    live = np.flatnonzero(dest >= 0)
-
-    for _ in range(MAX_HOPS_PER_DAY):
-        if len(live) == 0:
-            break
-        # Households on a road: turn back if it closed, else advance.
-        on_road = live[nxt[live] >= 0]
-        if len(on_road):
-            e = edge_of[loc[on_road], nxt[on_road]]
-            forward = geo.edge_from[e] == loc[on_road]
-            open_now = np.where(forward, routes.usable[e, 0], routes.usable[e, 1])
-            back = on_road[~open_now]
-            nxt[back] = -1
-            prog[back] = 0.0
-            go = on_road[open_now]
-            remaining = length[e[open_now]] - prog[go]
-            done = budget[go] >= remaining
-            fin = go[done]
-            budget[fin] -= remaining[done]
-            loc[fin] = nxt[fin]
-            nxt[fin] = -1
-            prog[fin] = 0.0
-            part = go[~done]            # the night on the road
-            prog[part] += budget[part]
-            budget[part] = 0.0
-        # Households at a node: arrived, stuck, or ask for the next road.
-        at_node = live[nxt[live] < 0]
-        here = loc[at_node] == dest[at_node]
-        arrived[at_node[here]] = True
-        need = at_node[~here]
-        hop = routes.hop(loc[need], dest[need])
-        stuck[need[hop < 0]] = True
-        ask = need[hop >= 0]
-        hop = hop[hop >= 0]
-        if len(ask) == 0:
-            break
-        e = edge_of[loc[ask], hop]
-        lane = 2 * e + (geo.edge_from[e] != loc[ask])
-        fits = grouped_fits(lane, size[ask], cap_left)
-        granted = ask[fits]
-        moved = np.bincount(lane[fits], weights=size[granted], minlength=n_lanes)
-        cap_left -= moved
-        flow += moved
-        nxt[granted] = hop[fits]
-        prog[granted] = 0.0
-        live = granted                  # the rest waits at the node overnight
-
+    arrived, stuck = hop_along(loc, nxt, prog, budget, hh.destination[idx].astype(np.int64),
+                               hh.people_weight[idx], routes.usable, routes.next_hop, routes.slot,
+                               geo.edge_matrix, geo.edge_from, geo.edge_length_km.astype(np.float64),
+                               cap_left, flow)
     hh.advance(idx, loc, nxt, prog)
     return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow.reshape(-1, 2))
+
+
+@njit(cache=True)
+def hop_along(loc, nxt, prog, budget, dest, size, usable, next_hop, slot, edge_of, edge_from,
+              length_km, cap_left, flow):
+    """One day's travel of the households in transit, in their random order (updates ``loc``,
+    ``nxt``, ``prog``, ``budget``, ``cap_left`` and ``flow`` in place; returns the masks
+    arrived and stuck).
+
+    Households move in rounds: everyone on a road advances (or turns back if it closed), then
+    everyone at a node asks for the next road on its route, and each road lets them on in
+    order while its capacity lasts - a strict queue: after the first who does not fit, nobody
+    behind gets on that road today. Those who got on go on to the next round; the rest wait at
+    the node overnight. People are whole numbers, so every sum is exact whatever the order.
+    """
+    n = len(loc)
+    arrived = np.zeros(n, dtype=np.bool_)
+    stuck = np.zeros(n, dtype=np.bool_)
+    live = np.empty(n, dtype=np.int64)
+    n_live = 0
+    for i in range(n):                  # no destination (stuck yesterday): waits to choose again
+        if dest[i] >= 0:
+            live[n_live] = i
+            n_live += 1
+    ask = np.empty(n, dtype=np.int64)
+    ask_lane = np.empty(n, dtype=np.int64)
+    ask_hop = np.empty(n, dtype=np.int64)
+    queued = np.zeros(len(cap_left))    # people asking for each lane so far this round
+    moved = np.zeros(len(cap_left))     # people let onto each lane this round
+    for _ in range(MAX_HOPS_PER_DAY):
+        if n_live == 0:
+            break
+        n_ask = 0
+        for j in range(n_live):
+            i = live[j]
+            if nxt[i] >= 0:             # on a road: turn back if it closed, else advance
+                e = edge_of[loc[i], nxt[i]]
+                if not usable[e, 0 if edge_from[e] == loc[i] else 1]:
+                    nxt[i] = -1
+                    prog[i] = 0.0
+                else:
+                    remaining = length_km[e] - prog[i]
+                    if budget[i] >= remaining:
+                        budget[i] -= remaining
+                        loc[i] = nxt[i]
+                        nxt[i] = -1
+                        prog[i] = 0.0
+                    else:               # the night on the road
+                        prog[i] += budget[i]
+                        budget[i] = 0.0
+            if nxt[i] < 0:              # at a node: arrived, stuck, or ask for the next road
+                if loc[i] == dest[i]:
+                    arrived[i] = True
+                    continue
+                k = slot[dest[i]]
+                hop = next_hop[loc[i], k] if k >= 0 else -1
+                if hop < 0:
+                    stuck[i] = True
+                    continue
+                e = edge_of[loc[i], hop]
+                ask[n_ask] = i
+                ask_hop[n_ask] = hop
+                ask_lane[n_ask] = 2 * e + (1 if edge_from[e] != loc[i] else 0)
+                n_ask += 1
+        if n_ask == 0:
+            break
+        n_live = 0
+        for a in range(n_ask):
+            i, lane = ask[a], ask_lane[a]
+            queued[lane] += size[i]
+            if queued[lane] <= cap_left[lane] + 1e-9:
+                moved[lane] += size[i]
+                nxt[i] = ask_hop[a]
+                prog[i] = 0.0
+                live[n_live] = i
+                n_live += 1
+        for a in range(n_ask):
+            lane = ask_lane[a]
+            if queued[lane] > 0.0:
+                cap_left[lane] -= moved[lane]
+                flow[lane] += moved[lane]
+                queued[lane] = 0.0
+                moved[lane] = 0.0
+    return arrived, stuck
