@@ -159,3 +159,32 @@ def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit():
                               b.social_weight, b.no_vehicle_factor, b.prior_displacement_factor)
     assert (want[who] > 0).mean() > 0.3            # the test reaches the rule, not just zeros
     np.testing.assert_array_equal(got, want[who])
+
+
+def test_the_engines_destination_choice_is_the_logit_of_destination_utility_to_the_last_bit():
+    # choose_destinations forms the utilities one household at a time (numba); the documented
+    # matrix is destination_utility. With the same uniforms: the same picks, household by household.
+    rng = np.random.default_rng(8)
+    n_places, n = 30, 6000
+    candidates = np.sort(rng.choice(n_places, 20, replace=False))
+    cost = rng.uniform(5, 300, (n_places, len(candidates)))
+    cost[rng.random(cost.shape) < 0.1] = np.inf
+    cost[:3] = np.inf                                   # from these places: nowhere to go
+    ctx = DestinationContext(
+        route_cost_km=cost, danger=rng.uniform(0, 0.6, n_places),
+        front_distance_km=rng.uniform(0, 120, n_places), crowding=rng.uniform(0, 4, n_places),
+        kind_preference=rng.normal(0, 1, n_places), closed_crossing=rng.random(n_places) < 0.2,
+        eligible=rng.random(n_places) < 0.8, candidates=candidates)
+    location = rng.integers(0, n_places, n)
+    rt, info = rng.beta(2, 2, n).astype(np.float32), rng.beta(3, 2, n).astype(np.float32)
+    vehicle = rng.random(n) < 0.4
+    got = choose_destinations(location, rt, info, vehicle, ctx, B, np.random.default_rng(3))
+    u = destination_utility(location, rt, info, vehicle, ctx, B)
+    top = u.max(axis=1, keepdims=True)
+    ok = np.isfinite(top[:, 0])
+    cdf = np.cumsum(np.exp(u - np.where(ok[:, None], top, 0.0)), axis=1)
+    r = np.random.default_rng(3).random(n) * cdf[:, -1]
+    pick = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
+    want = np.where(ok, candidates[pick], -1)
+    assert 0 < (want < 0).sum() < n and len(np.unique(want)) > 10   # both cases reached
+    np.testing.assert_array_equal(got, want)

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.engine.allocation import grouped_fits
 from sim.engine.households import Households, Status
+from sim.engine.tallies import waiting_in_open
 from sim.world.border import BorderTimeline
 from sim.world.geography import Geography
 
@@ -86,16 +87,12 @@ def shelter_waiting(hh: Households, geo: Geography, camp_free: np.ndarray,
     """People in the open take the places free where they are (``camp_free``, ``host_free``:
     people, updated), longest waiting first (``arrival_day``; ties in random order)."""
     room = camp_free + host_free
-    waiting = np.flatnonzero(hh.status == Status.OPEN)
-    waiting = waiting[(room > 0)[hh.location[waiting]]]
-    if len(waiting) == 0:
-        return
     # Only those who can be reached in the queue: at each place, up to the first arrival day
     # by which the people waiting there fill its room (a count, not a sort of everyone).
-    where, day = hh.location[waiting].astype(np.int64), hh.arrival_day[waiting].astype(np.int64) + 1
-    span = int(day.max()) + 1
-    people = np.bincount(where * span + day, weights=hh.people_weight[waiting],
-                         minlength=geo.n_locations * span).reshape(geo.n_locations, span)
+    waiting, where, day, people = waiting_in_open(hh.status, hh.location, hh.arrival_day,
+                                                  hh.people_weight, room > 0, geo.n_locations)
+    if len(waiting) == 0:
+        return
     cutoff = (np.cumsum(people, axis=1) < room[:, None]).sum(axis=1)   # last day index needed
     waiting = waiting[day <= cutoff[where]]
     waiting = rng.permutation(waiting)

@@ -188,20 +188,58 @@ def choose_destinations(
     """Sample each household's destination (a node index) from the multinomial logit; -1 if none.
 
     One uniform draw per household against the cumulative choice probabilities (inverse
-    CDF), which is cheaper than one Gumbel draw per household and place.
+    CDF), which is cheaper than one Gumbel draw per household and place. The utilities are
+    :func:`destination_utility`'s, term by term in the same order (:func:`logit_choice`), one
+    household at a time instead of a [household x place] matrix.
     """
-    out = np.full(len(location), -1, dtype=np.int64)
-    for start in range(0, len(location), CHOICE_CHUNK_ROWS):
-        sl = slice(start, start + CHOICE_CHUNK_ROWS)
-        u = destination_utility(location[sl], risk_tolerance[sl], information[sl],
-                                has_vehicle[sl], ctx, b)
-        top = u.max(axis=1, keepdims=True)
-        ok = np.isfinite(top[:, 0])
-        w = np.exp(u - np.where(ok[:, None], top, 0.0))     # exp(-inf) = 0 for blocked places
-        cdf = np.cumsum(w, axis=1)
-        r = rng.random(len(w)) * cdf[:, -1]
-        pick = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
-        out[sl] = np.where(ok, pick, -1)
+    nodes = np.arange(len(ctx.eligible)) if ctx.candidates is None else ctx.candidates
+    # Per household and per place, each factor exactly as destination_utility forms it
+    # (the traits' float32 included).
+    distance = np.where(has_vehicle, b.vehicle_distance_factor, 1.0) * b.distance_weight_per_100km
+    safety = b.safety_weight * (b.safety_risk_offset - risk_tolerance)
+    crowd = b.crowding_weight * information
+    closed = b.closed_border_penalty * information
+    front = b.front_distance_weight_per_100km * np.minimum(ctx.front_distance_km[nodes],
+                                                           b.front_distance_cap_km) / 100.0
+    pick = logit_choice(location.astype(np.int64), distance, safety, crowd, closed,
+                        ctx.route_cost_km, ctx.kind_preference[nodes], ctx.danger[nodes], front,
+                        np.minimum(ctx.crowding[nodes], b.crowding_cap), ctx.closed_crossing[nodes],
+                        ctx.eligible[nodes], nodes.astype(np.int64), rng.random(len(location)))
     if ctx.candidates is not None:
-        out = np.where(out >= 0, ctx.candidates[np.maximum(out, 0)], -1)
+        pick = np.where(pick >= 0, ctx.candidates[np.maximum(pick, 0)], -1)
+    return pick
+
+
+@njit(cache=True)
+def logit_choice(location, distance, safety, crowd, closed, route_cost_km, kind_preference,
+                 danger, front, crowding, closed_crossing, eligible, nodes, uniform):
+    """The column each household picks (-1 if none can be chosen): utilities as
+    :func:`destination_utility`, then the inverse CDF of the logit at ``uniform``."""
+    k = len(nodes)
+    out = np.full(len(location), -1, dtype=np.int64)
+    u = np.empty(k)
+    cdf = np.empty(k)
+    for i in range(len(location)):
+        here = location[i]
+        top = -np.inf
+        for c in range(k):
+            cost = route_cost_km[here, c]
+            if not eligible[c] or not np.isfinite(cost) or nodes[c] == here:
+                u[c] = -np.inf
+                continue
+            u[c] = kind_preference[c] - distance[i] * cost / 100.0 - safety[i] * danger[c] \
+                + front[c] - crowd[i] * crowding[c] - (closed[i] * closed_crossing[c])
+            top = max(top, u[c])
+        if not np.isfinite(top):
+            continue
+        total = 0.0
+        for c in range(k):
+            total += np.exp(u[c] - top)
+            cdf[c] = total
+        r = uniform[i] * total
+        n_below = 0
+        for c in range(k):
+            if cdf[c] <= r:
+                n_below += 1
+        out[i] = min(n_below, k - 1)
     return out

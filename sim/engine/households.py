@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
@@ -58,14 +57,6 @@ def status_in(status: np.ndarray, statuses) -> np.ndarray:
     for s in range(N_STATUS):
         if s not in wanted:
             out &= status != s
-    return out
-
-
-@njit(cache=True)
-def count_by_status_and_place(status, location, people, out):
-    """Add each household's people into ``out[status, location]`` (one pass, no key array)."""
-    for i in range(len(status)):
-        out[status[i], location[i]] += people[i]
     return out
 
 
@@ -150,6 +141,7 @@ class Households:
 
     def head_count(self, n_locations: int) -> np.ndarray:
         """People by [status, location] right now (float64, whole numbers)."""
+        from sim.engine.tallies import count_by_status_and_place  # it reads Status from here
         return count_by_status_and_place(self.status, self.location, self.people_weight,
                                          np.zeros((N_STATUS, n_locations)))
 

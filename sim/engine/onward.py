@@ -39,7 +39,7 @@ import numpy as np
 from sim.config.scenario import BehaviourConfig
 from sim.engine.allocation import grouped_fits
 from sim.engine.decisions import CHOICE_CHUNK_ROWS, DestinationContext, destination_utility
-from sim.engine.households import Status
+from sim.engine.tallies import open_and_sheltered
 
 
 def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
@@ -49,10 +49,9 @@ def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
     ``excluded`` (already going somewhere today)."""
     free = hh.flee_ready_day < 0
     free[excluded] = False
-    in_open = np.flatnonzero((hh.status == Status.OPEN) & free)
+    in_open, sheltered = open_and_sheltered(hh.status, free)
     reviewing = [in_open[rng.random(len(in_open)) < b.open_air_move_on_per_day]]
     if b.shelter_review_per_day > 0:
-        sheltered = np.flatnonzero(((hh.status == Status.CAMP) | (hh.status == Status.HOST)) & free)
         reviewing.append(sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day])
     return np.concatenate(reviewing)
 

@@ -1,0 +1,76 @@
+"""One-pass tallies and selections over the household arrays (numba).
+
+NumPy asks each question of the 455,000 households with a mask, an index array and a gather;
+these kernels answer several at once in one pass over the rows. People are whole numbers, so
+every sum is exact whatever the order of adding, and selections come out in index order, as
+``np.flatnonzero`` gives them: the model's numbers are the same to the last bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.engine.households import Status
+
+HOME, TRANSIT, CAMP, HOST, OPEN = (int(s) for s in (Status.HOME, Status.TRANSIT, Status.CAMP,
+                                                     Status.HOST, Status.OPEN))
+
+
+@njit(cache=True)
+def count_by_status_and_place(status, location, people, out):
+    """Add each household's people into ``out[status, location]``."""
+    for i in range(len(status)):
+        out[status[i], location[i]] += people[i]
+    return out
+
+
+@njit(cache=True)
+def people_heading_to(status, destination, people, n_locations):
+    """People in transit towards each place (households with a destination)."""
+    out = np.zeros(n_locations)
+    for i in range(len(status)):
+        if status[i] == TRANSIT and destination[i] >= 0:
+            out[destination[i]] += people[i]
+    return out
+
+
+@njit(cache=True)
+def open_and_sheltered(status, free):
+    """Households with ``free[i]``: those in the open, and those in a camp or with hosts."""
+    n = len(status)
+    in_open, sheltered = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    n_open = n_sheltered = 0
+    for i in range(n):
+        if free[i]:
+            s = status[i]
+            if s == OPEN:
+                in_open[n_open] = i
+                n_open += 1
+            elif s == CAMP or s == HOST:
+                sheltered[n_sheltered] = i
+                n_sheltered += 1
+    return in_open[:n_open], sheltered[:n_sheltered]
+
+
+@njit(cache=True)
+def waiting_in_open(status, location, arrival_day, people, has_room, n_locations):
+    """Households in the open at a place with ``has_room``, their place, their arrival day
+    + 1, and the people waiting by [place, arrival day + 1]."""
+    n = len(status)
+    waiting = np.empty(n, dtype=np.int64)
+    k = 0
+    span = 1
+    for i in range(n):
+        if status[i] == OPEN and has_room[location[i]]:
+            waiting[k] = i
+            k += 1
+            span = max(span, arrival_day[i] + 2)
+    waiting = waiting[:k]
+    where, day = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64)
+    table = np.zeros((n_locations, span))
+    for j in range(k):
+        i = waiting[j]
+        where[j], day[j] = location[i], arrival_day[i] + 1
+        table[where[j], day[j]] += people[i]
+    return waiting, where, day, table
