@@ -108,3 +108,28 @@ def test_the_utility_table_is_the_destination_utility_of_each_household(tiny_geo
     table = base[loc, vehicle.astype(int)] + r[:, None] * slope[loc, vehicle.astype(int)]
     assert np.array_equal(np.isfinite(direct), np.isfinite(table))
     assert np.allclose(direct[np.isfinite(direct)], table[np.isfinite(table)])
+
+
+def test_best_option_gain_is_the_logit_of_the_utility_table_to_the_last_bit():
+    # The kernel (numba, one household at a time) against the matrix form of the same rule.
+    from sim.engine.onward import best_option_gain
+    rng = np.random.default_rng(4)
+    n_places, k, n = 25, 12, 5000
+    base = rng.normal(0, 2, (n_places, 2, k))
+    base[rng.random(base.shape) < 0.2] = -np.inf
+    base[:2] = -np.inf                                  # from these places: no option at all
+    slope = np.where(np.isfinite(base), rng.normal(0, 1, base.shape), 0.0)
+    location, vehicle = rng.integers(0, n_places, n), rng.random(n) < 0.5
+    rt = rng.beta(2, 2, n).astype(np.float32)
+    staying = rng.normal(0, 1, n)
+    pick, gain = best_option_gain(location, rt, vehicle, staying, base, slope, np.random.default_rng(9))
+    v = vehicle.astype(np.int64)
+    u = base[location, v] + rt[:, None] * slope[location, v]
+    top = u.max(axis=1, keepdims=True)
+    ok = np.isfinite(top[:, 0])
+    cdf = np.cumsum(np.exp(u - np.where(ok[:, None], top, 0.0)), axis=1)
+    r = np.random.default_rng(9).random(n) * cdf[:, -1]
+    chosen = np.minimum((cdf <= r[:, None]).sum(axis=1), k - 1)
+    assert 0 < (~ok).sum() < n
+    np.testing.assert_array_equal(pick, np.where(ok, chosen, -1))
+    np.testing.assert_array_equal(gain, np.where(ok, u[np.arange(n), chosen] - staying, -np.inf))

@@ -38,9 +38,6 @@ from numba import njit
 from sim.config.scenario import BehaviourConfig
 from sim.engine.households import Status
 
-CHOICE_CHUNK_ROWS = 50_000
-"""Technical: households per block of the [household, place] utility matrix (bounds memory)."""
-
 
 def flee_hazard_per_day(
     danger: np.ndarray,

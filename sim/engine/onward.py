@@ -35,10 +35,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from numba import njit
 
 from sim.config.scenario import BehaviourConfig
 from sim.engine.allocation import grouped_fits
-from sim.engine.decisions import CHOICE_CHUNK_ROWS, DestinationContext, destination_utility
+from sim.engine.decisions import DestinationContext, destination_utility
 from sim.engine.tallies import open_and_sheltered
 
 
@@ -89,19 +90,39 @@ def best_option_gain(location: np.ndarray, risk_tolerance: np.ndarray, has_vehic
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """For each household: the option it would choose (logit, one uniform draw each; -1 if
     none) and that option's utility minus ``staying`` (-inf if none)."""
+    return _pick_and_gain(location.astype(np.int64), risk_tolerance, has_vehicle.astype(np.int64),
+                          staying, base, slope, rng.random(len(location)))
+
+
+@njit(cache=True)
+def _pick_and_gain(location, risk_tolerance, vehicle, staying, base, slope, uniform):
+    """:func:`best_option_gain`, one household at a time: utilities ``base + risk_tolerance *
+    slope`` of its place and vehicle, the inverse CDF of their logit at ``uniform``."""
+    k = base.shape[2]
     pick = np.full(len(location), -1, dtype=np.int64)
     gain = np.full(len(location), -np.inf)
-    v = has_vehicle.astype(np.int64)
-    for start in range(0, len(location), CHOICE_CHUNK_ROWS):
-        sl = slice(start, start + CHOICE_CHUNK_ROWS)
-        u = base[location[sl], v[sl]] + risk_tolerance[sl, None] * slope[location[sl], v[sl]]
-        top = u.max(axis=1, keepdims=True)
-        ok = np.isfinite(top[:, 0])
-        cdf = np.cumsum(np.exp(u - np.where(ok[:, None], top, 0.0)), axis=1)
-        r = rng.random(len(u)) * cdf[:, -1]
-        chosen = np.minimum((cdf <= r[:, None]).sum(axis=1), u.shape[1] - 1)
-        pick[sl] = np.where(ok, chosen, -1)
-        gain[sl] = np.where(ok, u[np.arange(len(u)), chosen] - staying[sl], -np.inf)
+    u = np.empty(k)
+    cdf = np.empty(k)
+    for i in range(len(location)):
+        here, v = location[i], vehicle[i]
+        top = -np.inf
+        for c in range(k):
+            u[c] = base[here, v, c] + risk_tolerance[i] * slope[here, v, c]
+            top = max(top, u[c])
+        if not np.isfinite(top):
+            continue
+        total = 0.0
+        for c in range(k):
+            total += np.exp(u[c] - top)
+            cdf[c] = total
+        r = uniform[i] * total
+        chosen = 0
+        for c in range(k):
+            if cdf[c] <= r:
+                chosen += 1
+        chosen = min(chosen, k - 1)
+        pick[i] = chosen
+        gain[i] = u[chosen] - staying[i]
     return pick, gain
 
 
