@@ -231,7 +231,8 @@ def logit_choice(location, distance, safety, crowd, closed, route_cost_km, kind_
             continue
         total = 0.0
         for c in range(k):
-            total += np.exp(u[c] - top)
+            if u[c] > -np.inf:          # exp(-inf) is 0: nothing to add
+                total += np.exp(u[c] - top)
             cdf[c] = total
         r = uniform[i] * total
         n_below = 0

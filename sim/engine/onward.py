@@ -113,7 +113,8 @@ def _pick_and_gain(location, risk_tolerance, vehicle, staying, base, slope, unif
             continue
         total = 0.0
         for c in range(k):
-            total += np.exp(u[c] - top)
+            if u[c] > -np.inf:          # exp(-inf) is 0: nothing to add
+                total += np.exp(u[c] - top)
             cdf[c] = total
         r = uniform[i] * total
         chosen = 0
