@@ -227,17 +227,50 @@ def logit_choice(location, distance, safety, crowd, closed, route_cost_km, kind_
             u[c] = kind_preference[c] - distance[i] * cost / 100.0 - safety[i] * danger[c] \
                 + front[c] - crowd[i] * crowding[c] - (closed[i] * closed_crossing[c])
             top = max(top, u[c])
+        if np.isfinite(top):
+            out[i] = logit_pick(u, top, cdf, uniform[i])
+    return out
+
+
+@njit(cache=True)
+def logit_pick(u, top, cdf, uniform):
+    """The option picked from utilities ``u`` (best ``top``, finite) by the inverse CDF of
+    their logit at ``uniform``: the number of options whose cumulative weight is at or below
+    ``uniform`` times the total (``cdf``: a buffer of the same length)."""
+    total = 0.0
+    for c in range(len(u)):
+        if u[c] > -np.inf:              # exp(-inf) is 0: nothing to add
+            total += np.exp(u[c] - top)
+        cdf[c] = total
+    r = uniform * total
+    below = 0
+    for c in range(len(u)):
+        if cdf[c] <= r:
+            below += 1
+    return min(below, len(u) - 1)
+
+
+@njit(cache=True)
+def table_logit_choice(location, risk_tolerance, vehicle, staying, base, slope, uniform):
+    """The option each household picks (-1 if none) and its utility less ``staying`` (-inf if
+    none), from a table of utilities linear in risk tolerance: ``base + risk_tolerance * slope``
+    [place, vehicle, option] (onward moves, :func:`sim.engine.onward.best_option_gain`); the
+    inverse CDF of their logit at ``uniform``. Here, beside :func:`logit_pick`, because numba's
+    cache of a kernel does not notice a change in a kernel of another module that it calls."""
+    k = base.shape[2]
+    pick = np.full(len(location), -1, dtype=np.int64)
+    gain = np.full(len(location), -np.inf)
+    u = np.empty(k)
+    cdf = np.empty(k)
+    for i in range(len(location)):
+        here, v = location[i], vehicle[i]
+        top = -np.inf
+        for c in range(k):
+            u[c] = base[here, v, c] + risk_tolerance[i] * slope[here, v, c]
+            top = max(top, u[c])
         if not np.isfinite(top):
             continue
-        total = 0.0
-        for c in range(k):
-            if u[c] > -np.inf:          # exp(-inf) is 0: nothing to add
-                total += np.exp(u[c] - top)
-            cdf[c] = total
-        r = uniform[i] * total
-        n_below = 0
-        for c in range(k):
-            if cdf[c] <= r:
-                n_below += 1
-        out[i] = min(n_below, k - 1)
-    return out
+        chosen = logit_pick(u, top, cdf, uniform[i])
+        pick[i] = chosen
+        gain[i] = u[chosen] - staying[i]
+    return pick, gain

@@ -35,11 +35,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
 from sim.config.scenario import BehaviourConfig
 from sim.engine.allocation import grouped_fits
-from sim.engine.decisions import DestinationContext, destination_utility
+from sim.engine.decisions import DestinationContext, destination_utility, table_logit_choice
 from sim.engine.tallies import open_and_sheltered
 
 
@@ -90,41 +89,8 @@ def best_option_gain(location: np.ndarray, risk_tolerance: np.ndarray, has_vehic
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """For each household: the option it would choose (logit, one uniform draw each; -1 if
     none) and that option's utility minus ``staying`` (-inf if none)."""
-    return _pick_and_gain(location.astype(np.int64), risk_tolerance, has_vehicle.astype(np.int64),
+    return table_logit_choice(location.astype(np.int64), risk_tolerance, has_vehicle.astype(np.int64),
                           staying, base, slope, rng.random(len(location)))
-
-
-@njit(cache=True)
-def _pick_and_gain(location, risk_tolerance, vehicle, staying, base, slope, uniform):
-    """:func:`best_option_gain`, one household at a time: utilities ``base + risk_tolerance *
-    slope`` of its place and vehicle, the inverse CDF of their logit at ``uniform``."""
-    k = base.shape[2]
-    pick = np.full(len(location), -1, dtype=np.int64)
-    gain = np.full(len(location), -np.inf)
-    u = np.empty(k)
-    cdf = np.empty(k)
-    for i in range(len(location)):
-        here, v = location[i], vehicle[i]
-        top = -np.inf
-        for c in range(k):
-            u[c] = base[here, v, c] + risk_tolerance[i] * slope[here, v, c]
-            top = max(top, u[c])
-        if not np.isfinite(top):
-            continue
-        total = 0.0
-        for c in range(k):
-            if u[c] > -np.inf:          # exp(-inf) is 0: nothing to add
-                total += np.exp(u[c] - top)
-            cdf[c] = total
-        r = uniform[i] * total
-        chosen = 0
-        for c in range(k):
-            if cdf[c] <= r:
-                chosen += 1
-        chosen = min(chosen, k - 1)
-        pick[i] = chosen
-        gain[i] = u[chosen] - staying[i]
-    return pick, gain
 
 
 def could_gain(base: np.ndarray, slope: np.ndarray, staying_base: np.ndarray,
