@@ -157,10 +157,12 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
         model.step()
     simulate = clock.lap()
     from sim.io.dataset import to_dataset, write_atomic
+    from sim.io.numpy_only import numpy_arrays_only
 
-    ds = to_dataset(model)
-    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="idlib-bench-"))
-    path = write_atomic(ds, folder / f"bench-{sc.name}.nc")
+    with numpy_arrays_only():
+        ds = to_dataset(model)
+        folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="idlib-bench-"))
+        path = write_atomic(ds, folder / f"bench-{sc.name}.nc")
     write = clock.lap()
     return RunBenchmark(
         scenario_name=sc.name, source_path=str(sc.source_path), people=model.initial_people,

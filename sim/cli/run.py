@@ -48,16 +48,19 @@ def run(args) -> int:
     out = Path(args.out)
     check_folder(out, "--out")
     warn_if_folder_holds_other_scenarios(out / sc.name, sc)
+    from sim.io.numpy_only import numpy_arrays_only
+
     with progress(sc.name, sc.days, "day", quiet=args.quiet) as bar:
         ds = sim.run(base, seed=args.seed, overrides=changes or None, out_dir=out, on_day=bar.day)
-    from sim.report.console import print_summary  # pandas and xarray: once the run is done
+    with numpy_arrays_only():    # the summary's arithmetic asks xarray about dask arrays too
+        from sim.report.console import print_summary  # pandas and xarray: once the run is done
 
-    print_summary(ds)
-    if args.json:
-        from sim.report.summary_json import write_summary_json
+        print_summary(ds)
+        if args.json:
+            from sim.report.summary_json import write_summary_json
 
-        path = write_summary_json(ds, Path(ds.attrs["output_path"]).with_suffix(".json"))
-        print(f"summary: {path}")
+            path = write_summary_json(ds, Path(ds.attrs["output_path"]).with_suffix(".json"))
+            print(f"summary: {path}")
     return 0
 
 

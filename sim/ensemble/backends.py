@@ -66,17 +66,20 @@ def execute_run(task: RunTask, scratch: str | None = None) -> tuple[bytes, dict]
     from sim.config.scenario import Scenario
     from sim.engine.model import run_model
     from sim.io.dataset import to_dataset, write_atomic
+    from sim.io.numpy_only import numpy_arrays_only
 
     t0 = time.perf_counter()
     sc = Scenario.model_validate(task.scenario).model_copy(
         update={"source_sha256": task.scenario_sha256})
-    ds = to_dataset(run_model(sc, seed=task.seed, geography=_geography(sc.region)))
-    ds.attrs.update(run_id=task.run_id, sweep_point=task.point, sweep_member=task.member,
-                    sweep_params=json.dumps(task.params, default=str))
-    metrics = run_metrics(ds)
-    with tempfile.TemporaryDirectory(prefix="idlib-run-", dir=scratch) as tmp:
-        path = write_atomic(ds, Path(tmp) / f"{task.run_id}.nc")
-        blob = path.read_bytes()
+    model = run_model(sc, seed=task.seed, geography=_geography(sc.region))
+    with numpy_arrays_only():   # a pool worker need not import dask (a Dask worker has it already)
+        ds = to_dataset(model)
+        ds.attrs.update(run_id=task.run_id, sweep_point=task.point, sweep_member=task.member,
+                        sweep_params=json.dumps(task.params, default=str))
+        metrics = run_metrics(ds)
+        with tempfile.TemporaryDirectory(prefix="idlib-run-", dir=scratch) as tmp:
+            path = write_atomic(ds, Path(tmp) / f"{task.run_id}.nc")
+            blob = path.read_bytes()
     record = {"run_id": task.run_id, "point": task.point, "member": task.member,
               "seed": task.seed, "params": task.params, "status": "ok", "metrics": metrics,
               "seconds": round(time.perf_counter() - t0, 3)}

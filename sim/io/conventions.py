@@ -174,7 +174,7 @@ def discovery_attrs(*, dataset_id: str, title: str, summary: str, keywords: list
 
 def netcdf_encoding(ds: xr.Dataset, compress: bool = True) -> dict[str, dict]:
     """How every variable is stored: CF time, no 64-bit integers, label dimensions as
-    character arrays, no fill value on coordinates, zlib on the numeric data."""
+    character arrays, no fill value on coordinates, zlib (level 1, byte shuffle) on the numeric data."""
     out: dict[str, dict] = {}
     for name, var in ds.variables.items():
         enc: dict = {}
@@ -190,7 +190,7 @@ def netcdf_encoding(ds: xr.Dataset, compress: bool = True) -> dict[str, dict]:
         if name in ds.coords and kind in "fM":
             enc["_FillValue"] = None          # coordinates have no missing values (CF §2.5.1)
         if compress and name in ds.data_vars and kind in "fiu":
-            enc.update(zlib=True, complevel=4)
+            enc.update(zlib=True, complevel=1, shuffle=True)   # level 4: 1.6 x the time, 14 % smaller
         if enc:
             out[name] = enc
     return out

@@ -58,10 +58,12 @@ def run(scenario: str | Path | Scenario, seed: int | None = None, *,
     seed = sc.seed if seed is None else int(seed)
     model = run_model(sc, seed, on_day=on_day)
     from sim.io.dataset import to_dataset, write_atomic  # xarray: after the run, not before it
+    from sim.io.numpy_only import numpy_arrays_only
 
-    ds = to_dataset(model)
-    if write or out_dir is not None:
-        path = Path(out_dir or "results") / sc.name / f"{run_id(sc, seed, overrides)}.nc"
-        write_atomic(ds, path)
-        ds.attrs["output_path"] = str(path)
+    with numpy_arrays_only():
+        ds = to_dataset(model)
+        if write or out_dir is not None:
+            path = Path(out_dir or "results") / sc.name / f"{run_id(sc, seed, overrides)}.nc"
+            write_atomic(ds, path)
+            ds.attrs["output_path"] = str(path)
     return ds
