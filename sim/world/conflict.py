@@ -133,12 +133,18 @@ def build_timeline(scenario: Scenario, geo: Geography) -> ConflictTimeline:
     front_distance = np.full((n_days, n_loc), np.inf)
     road_cut = np.zeros((n_days, geo.n_edges), dtype=bool)
     edge_samples = _edge_samples(geo)
+    # One query a day for the places and the roads' sample points; a day whose front is
+    # yesterday's (a stopped axis, a quiet line of contact) takes yesterday's distances.
+    probes = np.concatenate([loc_xy, edge_samples.reshape(-1, 2)])
+    pts_before, distance = None, None
     for t in range(n_days):
         pts = np.concatenate(front_sets[t]) if front_sets[t] else np.zeros((0, 2))
         if len(pts) == 0:
             continue
-        front_distance[t] = _min_distance(loc_xy, pts)
-        de = _min_distance(edge_samples.reshape(-1, 2), pts).reshape(edge_samples.shape[:2])
+        if pts_before is None or not np.array_equal(pts, pts_before):
+            distance, pts_before = _min_distance(probes, pts), pts
+        front_distance[t] = distance[:n_loc]
+        de = distance[n_loc:].reshape(edge_samples.shape[:2])
         road_cut[t] = de.min(axis=1) <= c.road_cut_km
 
     danger = intensity[:, None] * np.exp(-front_distance / c.danger_decay_km)
