@@ -78,6 +78,8 @@ class Recorder:
         keys = list(dict.fromkeys(str(k) for k in geo.subdistrict_key))   # as the dataset's
         self.subdistrict_of_location = np.array([keys.index(str(k)) for k in geo.subdistrict_key])
         self.cohort_days = cohort_days(days)
+        # The cohort of each day of first displacement: a look-up, not a division per household.
+        self.cohort_of_day = np.arange(days) // self.cohort_days
         self.new_idps_by_cohort = f((days, -(-days // self.cohort_days), len(keys)))
 
     def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray,
@@ -163,14 +165,14 @@ class Recorder:
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
         census(hh.status, hh.location, hh.next_node, hh.displaced_day, self.origin_of_household,
-               self.subdistrict_of_location, self.cohort_days, hh.people_weight,
+               self.subdistrict_of_location, self.cohort_of_day, hh.people_weight,
                self.returned_home[day], self.queued[day], self.displaced_by_origin[day],
                self.new_idps_by_cohort[day], self.in_camp_by_origin[day])
 
 
 @njit(cache=True)
 def census(status, location, next_node, displaced_day, origin, subdistrict_of_location,
-           cohort_days, people, returned_home, queued, displaced_by_origin, new_idps_by_cohort,
+           cohort_of_day, people, returned_home, queued, displaced_by_origin, new_idps_by_cohort,
            in_camp_by_origin):
     """Tonight's counts that need more than status and place, in one pass over the households
     (added into the given zeroed rows of the day): displaced in this run and back home, by
@@ -192,7 +194,7 @@ def census(status, location, next_node, displaced_day, origin, subdistrict_of_lo
         if first >= 0 and s != STATUS_CROSSED:
             if o >= 0:
                 displaced_by_origin[o, where] += w
-            new_idps_by_cohort[first // cohort_days, subdistrict_of_location[where]] += w
+            new_idps_by_cohort[cohort_of_day[first], subdistrict_of_location[where]] += w
 
 
 STATUS_HOME, STATUS_TRANSIT = int(Status.HOME), int(Status.TRANSIT)
