@@ -4,6 +4,7 @@ reachable and chosen with multinomial-logit frequencies."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.config.scenario import BehaviourConfig
 from sim.engine.decisions import (
@@ -136,19 +137,22 @@ def test_choice_among_candidates_returns_their_node_indices():
     assert set(np.unique(dest[where == 2])) == {5}
 
 
-def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit():
+@pytest.mark.parametrize("base_rate", [0.01, 0.0])
+def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit(base_rate):
     # The model draws flight against flee_probability_of (one pass, numba); the documented
-    # formula is flee_probability (NumPy). Same inputs, same float32 traits: same bits.
+    # formula is flee_probability (NumPy). Same inputs, same float32 traits: same bits, also
+    # where the kernel skips the power because the excess cannot be above 0.
     from sim.engine.decisions import fixed_terms, flee_probability_of
     rng = np.random.default_rng(5)
     n_places, n = 40, 20_000
     danger, front_km = rng.uniform(0, 1, n_places), rng.uniform(0, 60, n_places)
+    danger[:3] = [0.0, 1.0, 0.5]
     departed = rng.uniform(0, 1, n_places)
     location = rng.integers(0, n_places, n)
     rt, info = rng.beta(2, 2, n).astype(np.float32), rng.beta(3, 2, n).astype(np.float32)
     vehicle, idp = rng.random(n) < 0.4, rng.random(n) < 0.3
     times = rng.integers(0, 2, n).astype(np.int16)
-    b = BehaviourConfig(base_flee_rate_per_day=0.01)
+    b = BehaviourConfig(base_flee_rate_per_day=base_rate)
     want = flee_probability(danger[location], front_km[location], departed[location], rt, info,
                             vehicle, idp | (times > 0), b)
     tolerated, exponent = fixed_terms(rt, info, b)
@@ -157,7 +161,10 @@ def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit():
                               departed, tolerated, exponent, vehicle, idp, times,
                               b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight,
                               b.social_weight, b.no_vehicle_factor, b.prior_displacement_factor)
-    assert (want[who] > 0).mean() > 0.3            # the test reaches the rule, not just zeros
+    assert (want[who] > base_rate).mean() > 0.3      # the test reaches the rule, not just zeros
+    tol = (rt * b.danger_tolerance)[who]
+    near = b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km)[location[who]]
+    assert (danger[location[who]] + near - tol <= 0).mean() > 0.2   # ... and the skipped power
     np.testing.assert_array_equal(got, want[who])
 
 

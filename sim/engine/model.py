@@ -267,7 +267,10 @@ class DisplacementModel(Model):
         # road, the household's own vehicle for everyone else.
         mode = np.where(hh.status[movers] == Status.TRANSIT, hh.by_vehicle[movers],
                         hh.has_vehicle[movers])
-        mode[np.isin(movers, fleeing)] = leaving.by_vehicle[np.isin(fleeing, movers)]
+        at = np.searchsorted(movers, fleeing)          # movers are sorted: where each flight is
+        found = at < len(movers)
+        found[found] = movers[at[found]] == fleeing[found]
+        mode[at[found]] = leaving.by_vehicle[found]
         dest = behaviour.choose_destinations(hh.location[movers], hh.risk_tolerance[movers],
                                              hh.information[movers], mode, ctx, b, rng)
         found = dest >= 0

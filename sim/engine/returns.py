@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.returns import ReturnConfig
-from sim.engine.households import DISPLACED_STAYING, Households, status_in
+from sim.engine.households import Households
+from sim.engine.tallies import displaced_with_safe_home
 
 
 def count_safe_days(safe_days: np.ndarray, perceived_danger: np.ndarray,
@@ -44,11 +45,9 @@ def returning_home(hh: Households, safe_days: np.ndarray, government: np.ndarray
         return np.zeros(0, dtype=np.int64)
     if not (safe_days >= cfg.return_after_safe_days).any():
         return np.zeros(0, dtype=np.int64)           # nowhere safe long enough: nobody goes
-    who = np.flatnonzero(status_in(hh.status, DISPLACED_STAYING) & (hh.displaced_day >= 0)
-                         & (hh.flee_ready_day < 0))
-    home = hh.home[who]
     safe_home = ~camp_home & (safe_days >= cfg.return_after_safe_days)   # per place
-    keep = safe_home[home]
-    who, home = who[keep], home[keep]
+    # The displaced staying somewhere (DISPLACED_STAYING), no plan to flee, home safe:
+    who = displaced_with_safe_home(hh.status, hh.displaced_day, hh.flee_ready_day, hh.home, safe_home)
+    home = hh.home[who]
     chance = cfg.return_per_day * np.where(government[home], cfg.return_to_government_factor, 1.0)
     return who[rng.random(len(who)) < chance]

@@ -13,8 +13,7 @@ from numba import njit
 
 from sim.engine.households import Status
 
-HOME, TRANSIT, CAMP, HOST, OPEN = (int(s) for s in (Status.HOME, Status.TRANSIT, Status.CAMP,
-                                                     Status.HOST, Status.OPEN))
+HOME, TRANSIT, CAMP, HOST, OPEN, BORDER, CROSSED = (int(s) for s in Status)
 
 
 @njit(cache=True)
@@ -36,13 +35,17 @@ def people_heading_to(status, destination, people, n_locations):
 
 
 @njit(cache=True)
-def open_and_sheltered(status, free):
-    """Households with ``free[i]``: those in the open, and those in a camp or with hosts."""
+def open_and_sheltered(status, flee_ready_day, excluded):
+    """Households with no plan to flee (``flee_ready_day`` < 0) and not ``excluded`` (sorted
+    indices): those in the open, and those in a camp or with hosts."""
     n = len(status)
     in_open, sheltered = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     n_open = n_sheltered = 0
+    k = 0
     for i in range(n):
-        if free[i]:
+        while k < len(excluded) and excluded[k] < i:
+            k += 1
+        if flee_ready_day[i] < 0 and not (k < len(excluded) and excluded[k] == i):
             s = status[i]
             if s == OPEN:
                 in_open[n_open] = i
@@ -74,3 +77,30 @@ def waiting_in_open(status, location, arrival_day, people, has_room, n_locations
         where[j], day[j] = location[i], arrival_day[i] + 1
         table[where[j], day[j]] += people[i]
     return waiting, where, day, table
+
+
+@njit(cache=True)
+def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_home):
+    """Households displaced in this run, staying somewhere (camp, host, open, border), with no
+    plan to flee, whose home place is ``safe_home``; in index order."""
+    n = len(status)
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        s = status[i]
+        if (s == CAMP or s == HOST or s == OPEN or s == BORDER) and displaced_day[i] >= 0 \
+                and flee_ready_day[i] < 0 and safe_home[home[i]]:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def vehicles_staying(status, has_vehicle, location, n_locations):
+    """Vehicles of the households staying somewhere (not on the road, not crossed), per place."""
+    out = np.zeros(n_locations)
+    for i in range(len(status)):
+        s = status[i]
+        if has_vehicle[i] and s != TRANSIT and s != CROSSED:
+            out[location[i]] += 1.0
+    return out
