@@ -103,18 +103,13 @@ def flee_probability_of(who, location, danger, proximity, departed_share, tolera
     for j in range(len(who)):
         i = who[j]
         where = location[i]
-        near = front_weight * proximity[where]
-        d, x = danger[where], exponent[i]
-        if d <= 1.0 and x >= 1.0 and d + near - tolerated[i] <= 0.0:
-            # d ** x <= d here and rounding keeps the order: the excess is 0 without the
-            # power (three in four candidates on a day of the full assault)
-            excess = 0.0
-        else:
-            excess = max(d ** x + near - tolerated[i], 0.0)
+        perceived = danger[where] ** exponent[i]
+        excess = max(perceived + front_weight * proximity[where] - tolerated[i], 0.0)
         trait = (1.0 if has_vehicle[i] else no_vehicle_factor) \
             * (prior_displacement_factor if already_displaced[i] or times_displaced[i] > 0 else 1.0)
         hazard = base_rate + propensity * excess * (1.0 + social_weight * departed_share[where]) * trait
-        p[j] = -np.expm1(-hazard)
+        # -expm1(-0.0) is 0.0: no call for the three in four candidates below their threshold
+        p[j] = 0.0 if hazard == 0.0 else -np.expm1(-hazard)
     return p
 
 
