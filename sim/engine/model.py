@@ -43,6 +43,7 @@ from sim.engine.places import Location
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
 from sim.engine.response import Response
+from sim.engine.tallies import ready_and_queued
 from sim.world.border import build_border_timeline
 from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
@@ -217,11 +218,12 @@ class DisplacementModel(Model):
         """Wanting is not being able: which households ready to flee have the means today
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
-        ready = np.flatnonzero((hh.flee_ready_day >= 0) & (hh.flee_ready_day <= self.day))
-        queued = np.flatnonzero((hh.status == Status.TRANSIT) & (hh.next_node < 0))
-        room = departure.exit_room_people(
-            self.geography, self.routes.usable, self.road_capacity,
-            np.bincount(hh.location[queued], weights=hh.people_weight[queued], minlength=len(self.danger)))
+        # Households ready today (flee_ready_day in 0..today), and the people queued at each
+        # node (in transit, not on a road): one pass.
+        ready, queued_people = ready_and_queued(hh.flee_ready_day, self.day, hh.status, hh.next_node,
+                                                hh.location, hh.people_weight, len(self.danger))
+        room = departure.exit_room_people(self.geography, self.routes.usable, self.road_capacity,
+                                          queued_people)
         leaving = departure.leave_today(hh, ready, self.geography.n_locations,
                                         self.config.departure, self.rng, room)
         # What the roads out can still take today, for onward moves (``_onward_moves``).
@@ -242,9 +244,11 @@ class DisplacementModel(Model):
         hh, b, t = self.households, self.config.behaviour, self.day
         rng = self.rng
         fleeing = leaving.households
-        open_air = np.flatnonzero(hh.status == Status.OPEN)
-        moving_on = departure.NOBODY if b.onward_move_cost is not None else \
-            open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]  # the rule before
+        if b.onward_move_cost is None:   # the rule before onward moves had a reason
+            open_air = np.flatnonzero(hh.status == Status.OPEN)
+            moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
+        else:
+            moving_on = departure.NOBODY
         waiting = np.flatnonzero(hh.status == Status.BORDER)   # not let through (closed or quota full)
         giving_up = waiting[rng.random(len(waiting)) < b.border_give_up_per_day]
         ctx = self._destination_context()
@@ -346,9 +350,10 @@ class DisplacementModel(Model):
     def take_head_count(self) -> None:
         """Tonight's head-count by status and location, checked against the households' ledger.
 
-        Tomorrow's destination choice reads it as what households know of crowding.
+        Tomorrow's destination choice reads it as what households know of crowding. The
+        recorder counts it, with tonight's other counts, in one pass over the households.
         """
-        self.head_count = self.households.head_count(self.geography.n_locations)
+        self.head_count = self.recorder.count_tonight(self.day)
         self.households.check_ledger(self.day, self.head_count.sum(axis=1))
 
     def record(self, flow: np.ndarray, crossed: np.ndarray, arrived: np.ndarray) -> None:

@@ -71,7 +71,7 @@ class Recorder:
         self._pending = (np.zeros(n_loc), np.zeros(n_loc), np.zeros(n_loc))
         hh = households   # fixed per household: age/sex mix and home sub-district
         self.mix = np.column_stack([getattr(hh, g) for g in GROUPS]).astype(np.int64)
-        self.origin_of_household = self.origin_of_location[hh.home]
+        self.origin_of_household = self.origin_of_location[hh.home].astype(np.int16)   # -1: none
         self._groups_now = np.zeros(len(GROUPS))
         # new IDPs present by cohort (period of first displacement) and sub-district: any
         # sitrep window "displaced since day d, present at day t" is a sum over cohorts
@@ -110,7 +110,7 @@ class Recorder:
         self.mix = np.concatenate([self.mix, np.column_stack(
             [getattr(hh, g)[new] for g in GROUPS]).astype(np.int64)])
         self.origin_of_household = np.concatenate([self.origin_of_household,
-                                                   self.origin_of_location[hh.home[new]]])
+                                                   self.origin_of_location[hh.home[new]].astype(np.int16)])
         self._entered_today += np.bincount(hh.home[new], weights=hh.people_weight[new], minlength=n)
 
     def note_journeys_ended(self, idx: np.ndarray, day: int) -> None:
@@ -164,24 +164,33 @@ class Recorder:
             + self.flights[day].sum()
         # groups: running totals, updated as households are first displaced or cross over
         self.displaced_by_group[day] = self._groups_now
+
+    def count_tonight(self, day: int) -> np.ndarray:
+        """Tonight's head-count, people by [status, location] (returned), and the counts of
+        ``day`` that need more than status and place (stored), in one pass over the households."""
+        hh = self.households
+        head_count = np.zeros((N_STATUS, self.n_locations))
         census(hh.status, hh.location, hh.next_node, hh.displaced_day, self.origin_of_household,
-               self.subdistrict_of_location, self.cohort_of_day, hh.people_weight,
+               self.subdistrict_of_location, self.cohort_of_day, hh.people_weight, head_count,
                self.returned_home[day], self.queued[day], self.displaced_by_origin[day],
                self.new_idps_by_cohort[day], self.in_camp_by_origin[day])
+        return head_count
 
 
 @njit(cache=True)
 def census(status, location, next_node, displaced_day, origin, subdistrict_of_location,
-           cohort_of_day, people, returned_home, queued, displaced_by_origin, new_idps_by_cohort,
-           in_camp_by_origin):
-    """Tonight's counts that need more than status and place, in one pass over the households
-    (added into the given zeroed rows of the day): displaced in this run and back home, by
+           cohort_of_day, people, head_count, returned_home, queued, displaced_by_origin,
+           new_idps_by_cohort, in_camp_by_origin):
+    """Tonight's counts in one pass over the households (added into the given zeroed arrays):
+    the head-count by [status, place] (:meth:`Households.head_count`); and those that need more
+    than status and place, into the rows of the day: displaced in this run and back home, by
     place; in transit and waiting at a node, by place; displaced in this run and present (not
     home again, not crossed) by [home sub-district of the outputs, place] and by [cohort of
     first displacement, sub-district]; in camps by origin. Households from no origin (-1) are
     left out of the by-origin counts. People are whole numbers: every sum is exact."""
     for i in range(len(status)):
         s, where, w, first = status[i], location[i], people[i], displaced_day[i]
+        head_count[s, where] += w
         if s == STATUS_HOME:
             if first >= 0:
                 returned_home[where] += w

@@ -104,3 +104,21 @@ def vehicles_staying(status, has_vehicle, location, n_locations):
         if has_vehicle[i] and s != TRANSIT and s != CROSSED:
             out[location[i]] += 1.0
     return out
+
+
+@njit(cache=True)
+def ready_and_queued(flee_ready_day, day, status, next_node, location, people, n_locations):
+    """Households ready to flee today (``flee_ready_day`` in 0..``day``), in index order; and
+    the people in transit queued at each node (not on a road)."""
+    n = len(status)
+    ready = np.empty(n, dtype=np.int64)
+    k = 0
+    queued = np.zeros(n_locations)
+    for i in range(n):
+        r = flee_ready_day[i]
+        if r >= 0 and r <= day:
+            ready[k] = i
+            k += 1
+        if status[i] == TRANSIT and next_node[i] < 0:
+            queued[location[i]] += people[i]
+    return ready[:k], queued
