@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.engine.allocation import grouped_fits
 from sim.engine.households import Households, Status
-from sim.engine.tallies import waiting_in_open
+from sim.engine.tallies import waiting_in_reach
 from sim.world.border import BorderTimeline
 from sim.world.geography import Geography
 
@@ -86,15 +86,12 @@ def shelter_waiting(hh: Households, geo: Geography, camp_free: np.ndarray,
                     host_free: np.ndarray, rng: np.random.Generator) -> None:
     """People in the open take the places free where they are (``camp_free``, ``host_free``:
     people, updated), longest waiting first (``arrival_day``; ties in random order)."""
-    room = camp_free + host_free
     # Only those who can be reached in the queue: at each place, up to the first arrival day
     # by which the people waiting there fill its room (a count, not a sort of everyone).
-    waiting, where, day, people = waiting_in_open(hh.status, hh.location, hh.arrival_day,
-                                                  hh.people_weight, room > 0, geo.n_locations)
+    waiting = waiting_in_reach(hh.status, hh.location, hh.arrival_day, hh.people_weight,
+                               camp_free + host_free)
     if len(waiting) == 0:
         return
-    cutoff = (np.cumsum(people, axis=1) < room[:, None]).sum(axis=1)   # last day index needed
-    waiting = waiting[day <= cutoff[where]]
     waiting = rng.permutation(waiting)
     waiting = waiting[np.argsort(hh.arrival_day[waiting], kind="stable")]
     fill_places(hh, waiting, geo, camp_free, host_free,

@@ -57,26 +57,34 @@ def open_and_sheltered(status, flee_ready_day, excluded):
 
 
 @njit(cache=True)
-def waiting_in_open(status, location, arrival_day, people, has_room, n_locations):
-    """Households in the open at a place with ``has_room``, their place, their arrival day
-    + 1, and the people waiting by [place, arrival day + 1]."""
+def waiting_in_reach(status, location, arrival_day, people, room):
+    """The households in the open that can be reached in the queue for the ``room`` (people)
+    at their place, in index order: at each place with room, those who arrived up to the
+    first arrival day by which the people waiting there fill it (a count by [place, arrival
+    day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it."""
     n = len(status)
-    waiting = np.empty(n, dtype=np.int64)
-    k = 0
     span = 1
     for i in range(n):
-        if status[i] == OPEN and has_room[location[i]]:
-            waiting[k] = i
-            k += 1
+        if status[i] == OPEN and room[location[i]] > 0:
             span = max(span, arrival_day[i] + 2)
-    waiting = waiting[:k]
-    where, day = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64)
-    table = np.zeros((n_locations, span))
-    for j in range(k):
-        i = waiting[j]
-        where[j], day[j] = location[i], arrival_day[i] + 1
-        table[where[j], day[j]] += people[i]
-    return waiting, where, day, table
+    table = np.zeros((len(room), span))
+    for i in range(n):
+        if status[i] == OPEN and room[location[i]] > 0:
+            table[location[i], arrival_day[i] + 1] += people[i]
+    cutoff = np.zeros(len(room), dtype=np.int64)   # days whose running total is below the room
+    for p in range(len(room)):
+        total = 0.0
+        for d in range(span):
+            total += table[p, d]
+            if total < room[p]:
+                cutoff[p] += 1
+    reach = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if status[i] == OPEN and room[location[i]] > 0 and arrival_day[i] + 1 <= cutoff[location[i]]:
+            reach[k] = i
+            k += 1
+    return reach[:k]
 
 
 @njit(cache=True)
@@ -98,12 +106,11 @@ def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_h
 @njit(cache=True)
 def vehicles_staying(status, has_vehicle, location, n_locations):
     """Vehicles of the households staying somewhere (not on the road, not crossed), per place."""
-    out = np.zeros(n_locations)
+    out = np.zeros(n_locations, dtype=np.int64)
     for i in range(len(status)):
-        s = status[i]
-        if has_vehicle[i] and s != TRANSIT and s != CROSSED:
-            out[location[i]] += 1.0
-    return out
+        s = status[i]   # no branch: an unpredictable one costs more than adding a 0
+        out[location[i]] += np.int64(has_vehicle[i] & (s != TRANSIT) & (s != CROSSED))
+    return out.astype(np.float64)
 
 
 @njit(cache=True)
