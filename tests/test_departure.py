@@ -123,3 +123,13 @@ def test_a_plan_to_flee_is_given_up_when_the_danger_eases(tiny_geo):
     assert min(plans[:5]) > 0.9 * at_south.sum()               # but nearly all meant to
     assert 0 < plans[7] < plans[4]                             # fear lags the guns ...
     assert plans[-1] == 0                                      # and they gave it up when calm came
+
+
+def test_todays_means_reach_the_flights_among_the_movers_only():
+    from sim.engine.departure import Departures
+    movers = np.array([2, 5, 7, 11, 40])                       # sorted, as the model has them
+    leaving = Departures(np.array([1, 5, 11, 39, 41]), np.array([True, True, False, True, True]))
+    mode = np.array([False, False, True, True, False])
+    leaving.mode_among(movers, mode)
+    # 5 goes by vehicle today, 11 on foot; 1, 39 and 41 are not movers; 2, 7 and 40 keep theirs
+    np.testing.assert_array_equal(mode, [False, True, True, False, False])

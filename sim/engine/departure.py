@@ -51,6 +51,14 @@ class Departures:
     def __len__(self) -> int:
         return len(self.households)
 
+    def mode_among(self, movers: np.ndarray, mode: np.ndarray) -> None:
+        """Write today's means (by vehicle or not) into ``mode`` for the flights among
+        ``movers`` (sorted household indices; ``mode`` one entry per mover)."""
+        at = np.searchsorted(movers, self.households)
+        found = at < len(movers)
+        found[found] = movers[at[found]] == self.households[found]
+        mode[at[found]] = self.by_vehicle[found]
+
 
 def preparation_days(danger: np.ndarray, mean_days: float, rng: np.random.Generator) -> np.ndarray:
     """Days between deciding and being ready: geometric on 0, 1, 2, ... with mean

@@ -218,8 +218,7 @@ class DisplacementModel(Model):
         """Wanting is not being able: which households ready to flee have the means today
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
-        # Households ready today (flee_ready_day in 0..today), and the people queued at each
-        # node (in transit, not on a road): one pass.
+        # Households ready today, and the people queued at each node (not on a road): one pass.
         ready, queued_people = ready_and_queued(hh.flee_ready_day, self.day, hh.status, hh.next_node,
                                                 hh.location, hh.people_weight, len(self.danger))
         room = departure.exit_room_people(self.geography, self.routes.usable, self.road_capacity,
@@ -244,11 +243,8 @@ class DisplacementModel(Model):
         hh, b, t = self.households, self.config.behaviour, self.day
         rng = self.rng
         fleeing = leaving.households
-        if b.onward_move_cost is None:   # the rule before onward moves had a reason
-            open_air = np.flatnonzero(hh.status == Status.OPEN)
-            moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]
-        else:
-            moving_on = departure.NOBODY
+        open_air = np.flatnonzero(hh.status == Status.OPEN) if b.onward_move_cost is None else departure.NOBODY
+        moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]  # the rule before
         waiting = np.flatnonzero(hh.status == Status.BORDER)   # not let through (closed or quota full)
         giving_up = waiting[rng.random(len(waiting)) < b.border_give_up_per_day]
         ctx = self._destination_context()
@@ -271,10 +267,7 @@ class DisplacementModel(Model):
         # road, the household's own vehicle for everyone else.
         mode = np.where(hh.status[movers] == Status.TRANSIT, hh.by_vehicle[movers],
                         hh.has_vehicle[movers])
-        at = np.searchsorted(movers, fleeing)          # movers are sorted: where each flight is
-        found = at < len(movers)
-        found[found] = movers[at[found]] == fleeing[found]
-        mode[at[found]] = leaving.by_vehicle[found]
+        leaving.mode_among(movers, mode)
         dest = behaviour.choose_destinations(hh.location[movers], hh.risk_tolerance[movers],
                                              hh.information[movers], mode, ctx, b, rng)
         found = dest >= 0
