@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from sim.analysis.benchmark import PHASES, Phase, RunBenchmark, median_benchmark
+from sim.analysis.benchmark import PHASES, SCHEDULE, Phase, RunBenchmark, median_benchmark
 from sim.cli.main import main
 from tests.test_cli import main_exit_code, one_line, write_tiny
 
@@ -28,6 +28,10 @@ def check_consistent(b: RunBenchmark) -> None:
     assert b.peak_memory_mb > 0 and b.netcdf_mb > 0
     assert b.cpu_ms_per_day == pytest.approx(b.simulate.cpu_s / b.days * 1000)
     assert b.wall_ms_per_day == pytest.approx(b.simulate.wall_s / b.days * 1000)
+    if b.steps:   # the sub-steps happen inside the simulation
+        assert list(b.steps) == list(SCHEDULE)
+        assert sum(p.wall_s for p in b.steps.values()) <= b.simulate.wall_s + 1e-6
+        assert all(p.wall_s >= 0 and p.cpu_s >= 0 for p in b.steps.values())
 
 
 def test_bench_prints_every_phase_wall_and_cpu(tmp_path, capsys):
@@ -45,8 +49,30 @@ def test_bench_json_fields_are_consistent(tmp_path, capsys):
     path = write_tiny(tmp_path)
     assert main(["bench", str(path), "--days", "5", "--out", str(tmp_path), "--json"]) == 0
     b = RunBenchmark.from_dict(json.loads(capsys.readouterr().out))
-    assert b.days == 5 and b.repeats == 1 and b.households > 0
+    assert b.days == 5 and b.repeats == 1 and b.households > 0 and b.steps
+    assert b.steps["decide_to_flee"].wall_s > 0      # every day went through the timed sub-steps
     check_consistent(b)
+
+
+def test_the_timed_sub_steps_are_the_models_schedule():
+    # SCHEDULE names the calls of DisplacementModel.step, in order: a sub-step added to the
+    # step and not to SCHEDULE would go untimed (and the table would no longer add up).
+    import inspect
+
+    from sim.engine.model import DisplacementModel
+    source = inspect.getsource(DisplacementModel.step)
+    calls = [c for c in re.findall(r"self\.(\w+)\(", source)]
+    assert tuple(calls) == SCHEDULE
+
+
+def test_bench_prints_where_a_day_goes(tmp_path, capsys):
+    path = write_tiny(tmp_path)
+    assert main(["bench", str(path), "--days", "4", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("where a day goes"):].splitlines()[1:]
+    assert [line.split()[0] for line in table] == list(SCHEDULE)
+    shares = [float(line.split()[-1].rstrip("%")) for line in table]
+    assert sum(shares) == pytest.approx(100, abs=0.5)
 
 
 def test_bench_repeat_runs_fresh_processes_and_takes_medians(tmp_path, capsys):

@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 DEFAULT_SCENARIO = "scenarios/idlib_full_assault.yaml"
@@ -37,6 +37,10 @@ class Phase:
 
 PHASES = ("startup", "load", "build", "simulate", "write")
 """The phases of a run, in order; with the whole process they are the fields timed."""
+
+SCHEDULE = ("update_danger", "plan_routes", "enter", "respond", "return_home", "decide_to_flee",
+            "depart", "choose_destinations", "move", "admit", "settle", "take_head_count", "record")
+"""The sub-steps of ``DisplacementModel.step``, in order: where the simulation's time goes."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class RunBenchmark:
     """Cumulative people displaced on the last day (a check that the run did something)."""
     repeats: int = 1
     """Runs whose median this is (each figure's own median)."""
+    steps: dict[str, Phase] = field(default_factory=dict)
+    """Time in each sub-step of the daily schedule (:data:`SCHEDULE`) over the whole run."""
 
     @property
     def wall_ms_per_day(self) -> float:
@@ -83,6 +89,7 @@ class RunBenchmark:
         values = dict(data)
         for name in (*PHASES, "whole"):
             values[name] = Phase(**values[name])
+        values["steps"] = {k: Phase(**v) for k, v in values.get("steps", {}).items()}
         return cls(**values)
 
 
@@ -153,6 +160,7 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
     load = clock.lap()
     model = DisplacementModel(sc)
     build = clock.lap()
+    steps = time_sub_steps(model)
     while model.running:
         model.step()
     simulate = clock.lap()
@@ -170,7 +178,31 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
         build=build, simulate=simulate, write=write,
         whole=Phase(clock.wall - started, clock.cpu), netcdf_path=str(path),
         netcdf_mb=path.stat().st_size / 1e6, peak_memory_mb=peak_memory_mb(),
-        displaced=float(ds["cumulative_displaced"].values[-1]))
+        displaced=float(ds["cumulative_displaced"].values[-1]),
+        steps={name: Phase(*spent) for name, spent in steps.items()})
+
+
+def time_sub_steps(model) -> dict[str, list[float]]:
+    """From now on, add the wall and CPU seconds of each of ``model``'s sub-steps
+    (:data:`SCHEDULE`) into the returned ``{name: [wall_s, cpu_s]}`` (this model only: its
+    methods are wrapped on the instance; two clock reads a sub-step, ~1 us)."""
+    spent = {name: [0.0, 0.0] for name in SCHEDULE}
+
+    def timed(name, method):
+        total = spent[name]
+
+        def sub_step(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                total[0] += time.perf_counter() - wall
+                total[1] += time.process_time() - cpu
+        return sub_step
+
+    for name in SCHEDULE:
+        setattr(model, name, timed(name, getattr(model, name)))
+    return spent
 
 
 def median_benchmark(runs: list[RunBenchmark]) -> RunBenchmark:
@@ -183,5 +215,8 @@ def median_benchmark(runs: list[RunBenchmark]) -> RunBenchmark:
     for f in fields(RunBenchmark):
         if f.name in ("netcdf_mb", "peak_memory_mb", "displaced"):
             values[f.name] = statistics.median(getattr(r, f.name) for r in runs)
+    values["steps"] = {name: Phase(statistics.median(r.steps[name].wall_s for r in runs),
+                                   statistics.median(r.steps[name].cpu_s for r in runs))
+                       for name in first.steps if all(name in r.steps for r in runs)}
     values["repeats"] = len(runs)
     return RunBenchmark(**values)

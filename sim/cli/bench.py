@@ -124,6 +124,17 @@ def print_benchmark(b) -> None:
     row("whole process", b.whole, "   from the interpreter's start")
     print(f"peak memory (RSS)   {b.peak_memory_mb:8.0f} MB")
     print(f"displaced           {b.displaced:,.0f}")
+    if b.steps:
+        print_steps(b)
+
+
+def print_steps(b) -> None:
+    """Where the simulation's CPU time goes: each sub-step of the day, in the model's order."""
+    total = sum(p.cpu_s for p in b.steps.values()) or 1.0
+    print(f"where a day goes    {'CPU':>10} {'per day':>10} {'share':>7}   (sub-steps of "
+          "DisplacementModel.step)")
+    for name, p in b.steps.items():
+        print(f"  {name:<20}{p.cpu_s:6.2f} s {p.cpu_s / b.days * 1000:7.2f} ms {p.cpu_s / total:6.1%}")
 
 
 def print_comparison(c) -> None:
