@@ -47,8 +47,9 @@ def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
     """Households weighing a move today: in the open with ``open_air_move_on_per_day``, in a
     camp or with hosts with ``shelter_review_per_day``; not those about to flee anyway, nor
     ``excluded`` (already going somewhere today)."""
-    in_open, sheltered = open_and_sheltered(hh.status, hh.flee_ready_day,
-                                            np.unique(excluded).astype(np.int64))
+    free = hh.flee_ready_day < 0
+    free[excluded] = False
+    in_open, sheltered = open_and_sheltered(hh.status, free)
     reviewing = [in_open[rng.random(len(in_open)) < b.open_air_move_on_per_day]]
     if b.shelter_review_per_day > 0:
         reviewing.append(sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day])

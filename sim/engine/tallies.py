@@ -35,17 +35,13 @@ def people_heading_to(status, destination, people, n_locations):
 
 
 @njit(cache=True)
-def open_and_sheltered(status, flee_ready_day, excluded):
-    """Households with no plan to flee (``flee_ready_day`` < 0) and not ``excluded`` (sorted
-    indices): those in the open, and those in a camp or with hosts."""
+def open_and_sheltered(status, free):
+    """Households with ``free[i]``: those in the open, and those in a camp or with hosts."""
     n = len(status)
     in_open, sheltered = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     n_open = n_sheltered = 0
-    k = 0
     for i in range(n):
-        while k < len(excluded) and excluded[k] < i:
-            k += 1
-        if flee_ready_day[i] < 0 and not (k < len(excluded) and excluded[k] == i):
+        if free[i]:
             s = status[i]
             if s == OPEN:
                 in_open[n_open] = i
@@ -63,14 +59,18 @@ def waiting_in_reach(status, location, arrival_day, people, room):
     first arrival day by which the people waiting there fill it (a count by [place, arrival
     day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it."""
     n = len(status)
+    waiting = np.empty(n, dtype=np.int64)    # one pass over everyone, then over those waiting
+    k = 0
     span = 1
     for i in range(n):
         if status[i] == OPEN and room[location[i]] > 0:
+            waiting[k] = i
+            k += 1
             span = max(span, arrival_day[i] + 2)
     table = np.zeros((len(room), span))
-    for i in range(n):
-        if status[i] == OPEN and room[location[i]] > 0:
-            table[location[i], arrival_day[i] + 1] += people[i]
+    for j in range(k):
+        i = waiting[j]
+        table[location[i], arrival_day[i] + 1] += people[i]
     cutoff = np.zeros(len(room), dtype=np.int64)   # days whose running total is below the room
     for p in range(len(room)):
         total = 0.0
@@ -78,13 +78,13 @@ def waiting_in_reach(status, location, arrival_day, people, room):
             total += table[p, d]
             if total < room[p]:
                 cutoff[p] += 1
-    reach = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if status[i] == OPEN and room[location[i]] > 0 and arrival_day[i] + 1 <= cutoff[location[i]]:
-            reach[k] = i
-            k += 1
-    return reach[:k]
+    reach = 0
+    for j in range(k):
+        i = waiting[j]
+        if arrival_day[i] + 1 <= cutoff[location[i]]:
+            waiting[reach] = i
+            reach += 1
+    return waiting[:reach]
 
 
 @njit(cache=True)
