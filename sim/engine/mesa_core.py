@@ -6,12 +6,14 @@ agents. The model needs ``Model``, ``FixedAgent`` and ``Network``; the rest cost
 start-up on every run. So the package is registered without running its ``__init__``, and
 only the modules asked for load. The first name asked of the package itself (``mesa.Agent``,
 ``mesa.__version__``, ``from mesa import batch_run``) runs the ``__init__`` then, so any other
-user of Mesa in the process still sees the whole package.
+user of Mesa in the process still sees the whole package. Mesa's loggers are named from the
+importing frames rather than by walking the import stack (:class:`_CallerOnly`).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 
 
@@ -32,9 +34,55 @@ def _register_mesa_lazily() -> None:
     sys.modules["mesa"] = package
 
 
-_register_mesa_lazily()
+class _CallerOnly:
+    """What ``mesa.mesa_logging`` asks of :mod:`inspect` while ``mesa.model`` is imported,
+    answered from the frames themselves.
 
-from mesa.discrete_space import FixedAgent, Network  # noqa: E402
-from mesa.model import Model  # noqa: E402
+    To name a module's logger and a method logger's class, Mesa (3.3-3.5) calls
+    ``inspect.stack()``, ``inspect.getouterframes()`` and ``inspect.getmodule()``: source lines
+    for every frame of the import stack, each file looked up among all loaded modules, which
+    makes the lazily loaded ones load (asyncio, ssl, dateutil, ...) - about 0.3 s of every run's
+    start-up. Mesa reads only the caller's frame, function name and module, which the frames
+    hold: the loggers are the same (``MESA.mesa.model``, ``Model.__init__``'s)."""
+
+    currentframe = staticmethod(inspect.currentframe)
+
+    @staticmethod
+    def getouterframes(frame, context: int = 1):
+        out = []
+        while frame is not None:
+            out.append((frame, frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name,
+                        None, None))
+            frame = frame.f_back
+        return out
+
+    @staticmethod
+    def stack(context: int = 1):
+        return _CallerOnly.getouterframes(sys._getframe(1), context)
+
+    @staticmethod
+    def getmodule(obj, _filename=None):
+        return sys.modules.get(obj.f_globals.get("__name__")) if hasattr(obj, "f_globals") \
+            else inspect.getmodule(obj, _filename)
+
+
+def _import_core():
+    """Mesa's ``Model``, ``FixedAgent`` and ``Network`` (``mesa.discrete_space`` imports
+    ``mesa.model``), their loggers named as ever without walking the import stack."""
+    mesa_logging = importlib.import_module("mesa.mesa_logging")   # not ``from mesa import``: that
+    walking = getattr(mesa_logging, "inspect", None)               # would run the whole package
+    if walking is inspect:          # a Mesa that names its loggers some other way: left as it is
+        mesa_logging.inspect = _CallerOnly
+    try:
+        from mesa.discrete_space import FixedAgent, Network
+        from mesa.model import Model
+    finally:
+        if walking is inspect:
+            mesa_logging.inspect = walking
+    return FixedAgent, Model, Network
+
+
+_register_mesa_lazily()
+FixedAgent, Model, Network = _import_core()
 
 __all__ = ["FixedAgent", "Model", "Network"]
