@@ -117,3 +117,30 @@ def test_missing_packages_are_named(monkeypatch, bound, capsys, missing, words):
     assert main_exit_code(["explore", "--no-browser", "--port", str(free_port())]) == 2
     line = one_line(capsys.readouterr().err)
     assert all(w in line for w in words) and "host" not in bound
+
+
+def _sleep(seconds: float) -> float:
+    import time
+    time.sleep(seconds)
+    return seconds
+
+
+def test_the_servers_worker_processes_end_with_it():
+    # A worker still starting when the server stops would print a traceback into its log once
+    # the server's semaphores are gone; the server stops and waits for its workers first.
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool.submit(_sleep, 60)
+    deadline = time.time() + 30
+    while not multiprocessing.active_children() and time.time() < deadline:
+        time.sleep(0.05)
+    workers = multiprocessing.active_children()
+    assert workers
+    started = time.time()
+    server.end_worker_processes()
+    assert time.time() - started < 10
+    assert not any(w.is_alive() for w in workers)
+    pool.shutdown(wait=False, cancel_futures=True)

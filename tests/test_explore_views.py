@@ -156,3 +156,31 @@ def test_a_failed_map_does_not_stop_the_next(monkeypatch):
         time.sleep(0.05)
     assert maps.request(("m", 1), None, 1, lambda: None) == (1, b"png")
     maps.close()
+
+
+def _ends_its_worker(data, day):
+    import os
+    os._exit(1)      # the worker process ends mid-map, as when the server stops it
+
+
+def _draws(data, day):
+    return b"png"
+
+
+def test_a_map_whose_worker_ended_is_a_warning_and_a_new_worker_draws_the_next(caplog):
+    maps = MapMaker(draw=_ends_its_worker)
+    maps.DUTY = 1.0
+    with caplog.at_level("WARNING", logger=live.__name__):
+        maps.request(("m", 0), None, 0, lambda: None)
+        deadline = time.time() + 60
+        while not caplog.records and time.time() < deadline:
+            time.sleep(0.05)
+    (record,) = caplog.records
+    assert record.levelname == "WARNING" and "worker process ended" in record.getMessage()
+    assert record.exc_info is None                         # no traceback in the server's log
+    maps._draw = _draws                                    # the next map: a fresh worker
+    deadline = time.time() + 60
+    while maps.request(("m", 1), None, 1, lambda: None) is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert maps.request(("m", 1), None, 1, lambda: None) == (1, b"png")
+    maps.close()

@@ -13,6 +13,7 @@ import multiprocessing
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sim.io.dataset import to_dataset
 from sim.io.results import Runs
@@ -46,6 +47,7 @@ class Snapshot:
 def worker_pool() -> ProcessPoolExecutor:
     """One fresh worker process ("spawn": the server's threads are not copied into it)."""
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
 
 
 class MapMaker:
@@ -103,6 +105,12 @@ class MapMaker:
             key, data, day_index = job
             try:
                 png, seconds = pool.submit(_timed, self._draw, data, day_index).result()
+            except BrokenProcessPool:   # its worker was stopped (the server stopping) or died
+                log.warning("the flow map of day %d was not drawn: its worker process ended",
+                            day_index + 1)
+                with self._lock:
+                    self._drawing, self._pool = None, None   # a new worker for the next map
+                continue
             except Exception:           # noqa: BLE001 - a failed map must not stop the next ones
                 log.exception("the flow map of day %d could not be drawn", day_index + 1)
                 with self._lock:

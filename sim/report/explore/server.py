@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import multiprocessing
 import os
 import socket
 import sys
@@ -116,3 +117,17 @@ def serve(scenario: str | Path, *, host: str = LOOPBACK, port: int = DEFAULT_POR
         server.run()
     finally:
         server.should_exit = True        # ends the announcer if the server never started
+        end_worker_processes()           # no worker left starting when the server is gone
+
+
+def end_worker_processes(timeout_s: float = 5.0) -> None:
+    """Stop this process's worker processes (maps, memos) before it exits, and wait for them.
+
+    A worker spawned a moment before the server stops would otherwise go on starting after
+    the server has removed its pool's semaphores, and print a FileNotFoundError traceback into
+    the server's log; one stopped here ends quietly (SIGTERM, nothing of ours to finish)."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout_s)
