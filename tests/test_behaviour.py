@@ -141,8 +141,8 @@ def test_choice_among_candidates_returns_their_node_indices():
 def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit(base_rate):
     # The model draws flight against flee_probability_of (one pass, numba); the documented
     # formula is flee_probability (NumPy). Same inputs, same float32 traits: same bits, also
-    # where the kernel skips expm1 for a zero hazard.
-    from sim.engine.decisions import fixed_terms, flee_probability_of
+    # where the kernel skips expm1 for a zero hazard, or the power for one below the bound.
+    from sim.engine.decisions import FixedTerms, flee_probability_of, perceived_bound
     rng = np.random.default_rng(5)
     n_places, n = 40, 20_000
     danger, front_km = rng.uniform(0, 1, n_places), rng.uniform(0, 60, n_places)
@@ -155,15 +155,43 @@ def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit(bas
     b = BehaviourConfig(base_flee_rate_per_day=base_rate)
     want = flee_probability(danger[location], front_km[location], departed[location], rt, info,
                             vehicle, idp | (times > 0), b)
-    tolerated, exponent = fixed_terms(rt, info, b)
+    fixed = FixedTerms.of(rt, info, b)
     who = np.flatnonzero(rng.random(n) < 0.7)
-    got = flee_probability_of(who, location, danger, np.exp(-front_km / b.front_proximity_scale_km),
-                              departed, tolerated, exponent, vehicle, idp, times,
+    proximity = np.exp(-front_km / b.front_proximity_scale_km)
+    bound = perceived_bound(danger, fixed.grid)
+    got = flee_probability_of(who, location, danger, proximity, departed, fixed.tolerated,
+                              fixed.exponent, vehicle, idp, times,
                               b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight,
-                              b.social_weight, b.no_vehicle_factor, b.prior_displacement_factor)
+                              b.social_weight, b.no_vehicle_factor, b.prior_displacement_factor,
+                              fixed.exponent_bin, bound)
+    below = bound[location, fixed.exponent_bin] + b.front_proximity_weight * proximity[location] \
+        <= fixed.tolerated
+    assert below[who].mean() > 0.1                   # the shortcut is taken ...
+    assert (want[who][~below[who]] == base_rate).any() or base_rate > 0   # ... and not always
     assert (want[who] > base_rate).mean() > 0.3      # the test reaches the rule, not just zeros
     assert base_rate > 0 or (want[who] == 0).mean() > 0.2       # ... and households below it
     np.testing.assert_array_equal(got, want[who])
+
+
+@pytest.mark.parametrize("top_exponent", [2.0, 3.5, 1.0])
+def test_the_perceived_bound_is_at_least_every_households_perceived_danger(top_exponent):
+    # The flight kernel skips the power where the bound stays within tolerance: the bound of a
+    # household's bin must be at least danger ** its exponent, whichever way the power runs
+    # (danger below and above 1), at the bins' edges and with one exponent for all.
+    from sim.engine.decisions import FixedTerms, perceived_bound
+    rng = np.random.default_rng(11)
+    info = rng.uniform(0, 1, 5000).astype(np.float32)
+    info[:2] = [0.0, 1.0]
+    b = BehaviourConfig(uninformed_danger_exponent=top_exponent)
+    fixed = FixedTerms.of(np.zeros(len(info), np.float32), info, b)
+    assert fixed.grid[fixed.exponent_bin].max() <= fixed.exponent.max()
+    assert (fixed.grid[fixed.exponent_bin] <= fixed.exponent).all()
+    assert (fixed.exponent <= fixed.grid[fixed.exponent_bin.astype(int) + 1]).all()
+    danger = np.concatenate([[0.0, 1.0, 1e-300, 1.7], rng.uniform(0, 1, 200)])
+    bound = perceived_bound(danger, fixed.grid)
+    perceived = danger[:, None] ** fixed.exponent.astype(np.float64)[None, :]
+    assert (perceived <= bound[:, fixed.exponent_bin]).all()
+    assert (bound[:, fixed.exponent_bin] <= perceived * 1.5 + 1e-12).mean() > 0.9   # and tight
 
 
 def test_the_engines_destination_choice_is_the_logit_of_destination_utility_to_the_last_bit():

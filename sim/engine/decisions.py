@@ -70,6 +70,45 @@ def fixed_terms(risk_tolerance: np.ndarray, information: np.ndarray,
     return risk_tolerance * b.danger_tolerance, e - (e - 1.0) * information
 
 
+EXPONENT_BINS = 8
+"""Bins of the households' exponents for :func:`perceived_bound` (a table of places x bins)."""
+
+
+@dataclass(frozen=True, eq=False)
+class FixedTerms:
+    """:func:`fixed_terms` of every household, and the bin of its exponent between two
+    points of ``grid`` (``grid[bin] <= exponent <= grid[bin + 1]``), for the exact shortcut of
+    :func:`flee_probability_of`."""
+
+    tolerated: np.ndarray
+    exponent: np.ndarray
+    exponent_bin: np.ndarray
+    grid: np.ndarray
+
+    @classmethod
+    def of(cls, risk_tolerance: np.ndarray, information: np.ndarray,
+           b: BehaviourConfig) -> "FixedTerms":
+        tolerated, exponent = fixed_terms(risk_tolerance, information, b)
+        wide = exponent.astype(np.float64)            # the kernel raises danger to this
+        lo, hi = (float(wide.min()), float(wide.max())) if len(wide) else (1.0, 1.0)
+        grid = np.linspace(lo, hi, EXPONENT_BINS + 1)
+        grid[0], grid[-1] = lo, hi                    # the ends exactly
+        which = np.clip(np.searchsorted(grid, wide, side="right") - 1, 0, EXPONENT_BINS - 1)
+        return cls(tolerated, exponent, which.astype(np.int8), grid)
+
+    def __len__(self) -> int:
+        return len(self.tolerated)
+
+
+def perceived_bound(danger: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """[place, bin]: at least ``danger ** a`` for every exponent ``a`` in the bin
+    ``grid[bin]..grid[bin + 1]`` (a power is monotone in its exponent, so the larger of the
+    two ends bounds it), with a margin far above the rounding of a power."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ends = np.power(danger[:, None], grid[None, :])
+    return np.maximum(ends[:, :-1], ends[:, 1:]) * (1.0 + 1e-9)
+
+
 STATUS_HOME, STATUS_TRANSIT, STATUS_CROSSED = int(Status.HOME), int(Status.TRANSIT), int(Status.CROSSED)
 
 
@@ -95,20 +134,31 @@ def flee_candidates(status, location, home, people, tolerated, upper_danger, n_l
 @njit(cache=True)
 def flee_probability_of(who, location, danger, proximity, departed_share, tolerated, exponent,
                         has_vehicle, already_displaced, times_displaced, base_rate, propensity,
-                        front_weight, social_weight, no_vehicle_factor, prior_displacement_factor):
+                        front_weight, social_weight, no_vehicle_factor, prior_displacement_factor,
+                        exponent_bin, bound):
     """:func:`flee_probability` of households ``who``, from per-place danger, front proximity
     (``exp(-d_front / scale)``) and share departed, and the households' :func:`fixed_terms`;
-    the same arithmetic in the same order, so the same numbers to the last bit."""
+    the same arithmetic in the same order, so the same numbers to the last bit.
+
+    Exact shortcut: where even ``bound[place, exponent_bin]`` (:func:`perceived_bound`, at
+    least the perceived danger) plus the front's pull stays within the household's tolerance,
+    the excess is 0 and no power is taken (three in four candidates on a day of the full
+    assault): rounding is monotone, so the formula's sum is then within the tolerance too."""
     p = np.empty(len(who))
+    at_base = 0.0 if base_rate == 0.0 else -np.expm1(-base_rate)
     for j in range(len(who)):
         i = who[j]
         where = location[i]
+        pull = front_weight * proximity[where]
+        if bound[where, exponent_bin[i]] + pull <= tolerated[i]:
+            p[j] = at_base                  # excess 0: hazard = base_rate + 0.0
+            continue
         perceived = danger[where] ** exponent[i]
-        excess = max(perceived + front_weight * proximity[where] - tolerated[i], 0.0)
+        excess = max(perceived + pull - tolerated[i], 0.0)
         trait = (1.0 if has_vehicle[i] else no_vehicle_factor) \
             * (prior_displacement_factor if already_displaced[i] or times_displaced[i] > 0 else 1.0)
         hazard = base_rate + propensity * excess * (1.0 + social_weight * departed_share[where]) * trait
-        # -expm1(-0.0) is 0.0: no call for the three in four candidates below their threshold
+        # -expm1(-0.0) is 0.0: no call for the candidates below their threshold
         p[j] = 0.0 if hazard == 0.0 else -np.expm1(-hazard)
     return p
 

@@ -104,7 +104,7 @@ class DisplacementModel(Model):
                                                            self.host_capacity, geo.camp_land_m2)
         self.day = -1
         self.routes: routing.Routes | None = None
-        self._fixed: tuple[np.ndarray, np.ndarray] | None = None   # tolerated danger, exponent
+        self._fixed: behaviour.FixedTerms | None = None   # tolerated danger, exponent
         self.recorder = Recorder(self.households, geo, scenario.days)
 
     # ----------------------------------------------------------------- schedule
@@ -180,9 +180,10 @@ class DisplacementModel(Model):
         # own tolerance threshold have zero hazard and need no draw (unless a base rate is set).
         upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km) \
             if b.base_flee_rate_per_day == 0.0 else np.full(len(danger), np.inf)
-        if self._fixed is None or len(self._fixed[0]) != len(hh):   # households may enter
-            self._fixed = behaviour.fixed_terms(hh.risk_tolerance, hh.information, b)
-        tolerated, exponent = self._fixed
+        if self._fixed is None or len(self._fixed) != len(hh):   # households may enter
+            self._fixed = behaviour.FixedTerms.of(hh.risk_tolerance, hh.information, b)
+        fixed = self._fixed
+        tolerated = fixed.tolerated
         who, at_home = behaviour.flee_candidates(hh.status, hh.location, hh.home, hh.people_weight,
                                                  tolerated, upper, self.geography.n_locations)
         planning = hh.flee_ready_day >= 0
@@ -196,9 +197,10 @@ class DisplacementModel(Model):
                                    where=self.initial_residents > 0)
         p = behaviour.flee_probability_of(
             who, hh.location, danger, np.exp(-front_km / b.front_proximity_scale_km), departed_share,
-            tolerated, exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
+            tolerated, fixed.exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
             b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight, b.social_weight,
-            b.no_vehicle_factor, b.prior_displacement_factor)
+            b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin,
+            behaviour.perceived_bound(danger, fixed.grid))
         decided = who[behaviour.decide_to_flee(p, self.rng)]
         supported = np.zeros(len(hh), dtype=bool)
         supported[who[p > 0]] = True
