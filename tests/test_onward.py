@@ -5,6 +5,7 @@ loses people; people in the open at a full place go where there is room; the mov
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import make_scenario
 
 from sim.config.scenario import BehaviourConfig
@@ -133,3 +134,27 @@ def test_best_option_gain_is_the_logit_of_the_utility_table_to_the_last_bit():
     assert 0 < (~ok).sum() < n
     np.testing.assert_array_equal(pick, np.where(ok, chosen, -1))
     np.testing.assert_array_equal(gain, np.where(ok, u[np.arange(n), chosen] - staying, -np.inf))
+
+
+@pytest.mark.parametrize("shelter_review", [0.0, 0.2])
+def test_skipped_reviews_leave_the_random_stream_as_the_reviews(shelter_review):
+    # With no room anywhere, the model skips the reviews but must consume their draws: one
+    # per household in the open and (if they review) in shelter, without a plan to flee, not
+    # among those already going (listed twice here, as a caller might).
+    from test_households import households
+
+    from sim.engine.households import Status
+    from sim.engine.onward import reviewing_today, skip_reviews
+    rng0 = np.random.default_rng(9)
+    status = rng0.choice([int(s) for s in Status], 5000)
+    hh = households(status)
+    hh.flee_ready_day[rng0.random(5000) < 0.2] = 4
+    going = rng0.choice(5000, 300, replace=False)
+    going = np.concatenate([going, going[:100]])
+    b = BehaviourConfig(shelter_review_per_day=shelter_review)
+    reviewed, skipped = np.random.default_rng(1), np.random.default_rng(1)
+    reviewed.integers(0, 9, 1, dtype=np.int32)      # a half step kept, as after a permutation
+    skipped.integers(0, 9, 1, dtype=np.int32)
+    assert len(reviewing_today(hh, going, b, reviewed)) > 0
+    skip_reviews(hh, going, b, skipped)
+    assert reviewed.bit_generator.state == skipped.bit_generator.state

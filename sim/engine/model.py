@@ -297,11 +297,16 @@ class DisplacementModel(Model):
             self.routes, b, rng)
         if b.onward_move_cost is None:
             return to_cross, crossing
-        reviewing = onward.reviewing_today(hh, to_cross, b, rng)
         room = perception.room_people(hh, self.head_count, self.geography.kind,
                                       self.camp_capacity, self.host_capacity)
-        moving, where = onward.review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN,
-                                                   ctx, room, b, rng)
+        if onward.anywhere_with_room(ctx, room):
+            reviewing = onward.reviewing_today(hh, to_cross, b, rng)
+            moving, where = onward.review_onward_moves(hh, reviewing,
+                                                       hh.status[reviewing] == Status.OPEN,
+                                                       ctx, room, b, rng)
+        else:   # every place full: no review can end in a move; its draws are skipped, not made
+            onward.skip_reviews(hh, to_cross, b, rng)
+            moving = where = departure.NOBODY
         going = np.concatenate([to_cross, moving])
         fits = grouped_fits(hh.location[going], hh.people_weight[going],
                             np.maximum(self.exit_room, 0.0))

@@ -39,7 +39,9 @@ import numpy as np
 from sim.config.scenario import BehaviourConfig
 from sim.engine.allocation import grouped_fits
 from sim.engine.decisions import DestinationContext, destination_utility, table_logit_choice
-from sim.engine.tallies import open_and_sheltered
+from sim.engine.draws import skip_uniforms
+from sim.engine.households import Status
+from sim.engine.tallies import count_open_and_sheltered, open_and_sheltered
 
 
 def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
@@ -54,6 +56,23 @@ def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
     if b.shelter_review_per_day > 0:
         reviewing.append(sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day])
     return np.concatenate(reviewing)
+
+
+def skip_reviews(hh, excluded: np.ndarray, b: BehaviourConfig, rng: np.random.Generator) -> None:
+    """No place has room for an onward move today, so no review can end in one: leave the
+    random stream as :func:`reviewing_today` would, without listing the households or making
+    the draws (on most days of a large offensive, every camp is full)."""
+    n_open, n_sheltered = count_open_and_sheltered(hh.status, hh.flee_ready_day)
+    out = np.unique(excluded)
+    status = hh.status[out[hh.flee_ready_day[out] < 0]]
+    skip_uniforms(rng, n_open - int((status == Status.OPEN).sum()))
+    if b.shelter_review_per_day > 0:
+        skip_uniforms(rng, n_sheltered - int(((status == Status.CAMP) | (status == Status.HOST)).sum()))
+
+
+def anywhere_with_room(ctx: DestinationContext, room_people: np.ndarray) -> bool:
+    """Whether any place a household could move on to has room (see review_onward_moves)."""
+    return bool((ctx.eligible & (room_people > 0)).any())
 
 
 def staying_utility(location: np.ndarray, risk_tolerance: np.ndarray, in_open: np.ndarray,
@@ -111,7 +130,7 @@ def review_onward_moves(hh, reviewing: np.ndarray, in_open: np.ndarray, ctx: Des
     place: free places less those on their way) better than staying by onward_move_cost."""
     nothing = np.zeros(0, dtype=np.int64)
     ctx = replace(ctx, eligible=ctx.eligible & (room_people > 0))   # they know where there is room
-    if len(reviewing) == 0 or not ctx.eligible.any():
+    if len(reviewing) == 0 or not anywhere_with_room(ctx, room_people):
         return nothing, nothing
     n = len(ctx.eligible)
     base, slope = utility_table(n, ctx, b)

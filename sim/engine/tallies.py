@@ -53,6 +53,19 @@ def open_and_sheltered(status, free):
 
 
 @njit(cache=True)
+def count_open_and_sheltered(status, flee_ready_day):
+    """How many households without a plan to flee are in the open, and in a camp or with
+    hosts (:func:`open_and_sheltered` of ``flee_ready_day < 0``, counted, not listed)."""
+    n_open = n_sheltered = 0
+    for i in range(len(status)):
+        s = status[i]
+        free = flee_ready_day[i] < 0
+        n_open += free & (s == OPEN)
+        n_sheltered += free & ((s == CAMP) | (s == HOST))
+    return n_open, n_sheltered
+
+
+@njit(cache=True)
 def waiting_in_reach(status, location, arrival_day, people, room):
     """The households in the open that can be reached in the queue for the ``room`` (people)
     at their place, in index order: at each place with room, those who arrived up to the
