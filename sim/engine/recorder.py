@@ -1,8 +1,9 @@
 """Daily observation of the model into preallocated arrays: the model's one collection mechanism.
 
-Each day the model hands over its head-count (people by status and location, one pass of
-``np.bincount`` over the household arrays) and the day's flows; nothing here changes model
-state, and the recorder does not hold the model. :mod:`sim.io.dataset` turns the arrays into an
+Each night the recorder counts the households (people by status and location, and the
+counts that need more than that: :meth:`Recorder.count_tonight`, kept from night to night by
+moving only the households that changed) and the model hands over the day's flows; nothing
+here changes model state, and the recorder does not hold the model. :mod:`sim.io.dataset` turns the arrays into an
 xarray Dataset with units and metadata.
 """
 
@@ -22,6 +23,10 @@ window exact); longer runs one per week, so the array stays days x 200 x sub-dis
 def cohort_days(days: int) -> int:
     """Length of a cohort (days of first displacement grouped together) for a run of ``days``."""
     return 1 if days <= COHORT_DAYS_MAX_COHORTS else 7
+
+
+STATUS_HOME, STATUS_TRANSIT = int(Status.HOME), int(Status.TRANSIT)
+STATUS_CAMP, STATUS_CROSSED = int(Status.CAMP), int(Status.CROSSED)
 
 
 class Recorder:
@@ -81,6 +86,10 @@ class Recorder:
         # The cohort of each day of first displacement: a look-up, not a division per household.
         self.cohort_of_day = np.arange(days) // self.cohort_days
         self.new_idps_by_cohort = f((days, -(-days // self.cohort_days), len(keys)))
+        # What each household was counted as last night, and tonight's running counts.
+        self._counted = _Counted(len(households), [
+            (N_STATUS, n_loc), (n_loc,), (n_loc,), (n_orig, n_loc),
+            self.new_idps_by_cohort.shape[1:], (n_orig,)])
 
     def note_departures(self, leaving: np.ndarray, flights: np.ndarray, first: np.ndarray,
                         from_home: np.ndarray | None = None) -> None:
@@ -167,47 +176,120 @@ class Recorder:
 
     def count_tonight(self, day: int) -> np.ndarray:
         """Tonight's head-count, people by [status, location] (returned), and the counts of
-        ``day`` that need more than status and place (stored), in one pass over the households."""
+        ``day`` that need more than status and place (stored in the day's rows).
+
+        The counts are kept from night to night: a pass over the households finds those whose
+        status, place, road or day of first displacement changed since the last count (a few
+        in a hundred a day) and moves their people from the cells they were counted in to
+        their new ones (:func:`recount_changed`). People are whole numbers, so the counts are
+        exactly those of counting everyone afresh (:meth:`census_afresh`; tests/test_recorder.py).
+        """
+        hh, c = self.households, self._counted
+        if len(c.status) < len(hh):          # households entered (spawning): not counted yet
+            c.extend(len(hh) - len(c.status))
+        _recount(hh, c, self)
+        head_count, returned_home, queued, by_origin, by_cohort, in_camp = c.counts
+        self.returned_home[day] = returned_home
+        self.queued[day] = queued
+        self.displaced_by_origin[day] = by_origin
+        self.new_idps_by_cohort[day] = by_cohort
+        self.in_camp_by_origin[day] = in_camp
+        return head_count.copy()
+
+    def census_afresh(self) -> list[np.ndarray]:
+        """Tonight's counts of :meth:`count_tonight` from a pass over every household as if
+        none had been counted (head-count, returned home, queued, displaced by origin, new
+        IDPs by cohort, in camps by origin)."""
         hh = self.households
-        head_count = np.zeros((N_STATUS, self.n_locations))
-        census(hh.status, hh.location, hh.next_node, hh.displaced_day, self.origin_of_household,
-               self.subdistrict_of_location, self.cohort_of_day, hh.people_weight, head_count,
-               self.returned_home[day], self.queued[day], self.displaced_by_origin[day],
-               self.new_idps_by_cohort[day], self.in_camp_by_origin[day])
-        return head_count
+        fresh = _Counted(len(hh), self._counted.shapes)
+        _recount(hh, fresh, self)
+        return fresh.counts
+
+
+def _recount(hh: Households, counted: "_Counted", rec: Recorder) -> int:
+    return recount_changed(hh.status, hh.location, hh.next_node, hh.displaced_day, hh.people_weight,
+                           counted.status, counted.location, counted.next_node,
+                           counted.displaced_day, counted.people, rec.origin_of_household,
+                           rec.subdistrict_of_location, rec.cohort_of_day, *counted.counts)
+
+
+class _Counted:
+    """What each household was counted as at the last night's count (status -1: not counted
+    yet), and the running counts."""
+
+    def __init__(self, n_households: int, shapes: list[tuple[int, ...]]):
+        self.shapes = shapes
+        self.status = np.full(n_households, -1, dtype=np.int8)
+        self.location = np.zeros(n_households, dtype=np.int16)
+        self.next_node = np.zeros(n_households, dtype=np.int16)
+        self.displaced_day = np.zeros(n_households, dtype=np.int16)
+        self.people = np.zeros(n_households)
+        self.counts = self.zeroed_counts()
+
+    def zeroed_counts(self) -> list[np.ndarray]:
+        return [np.zeros(shape) for shape in self.shapes]
+
+    def extend(self, n: int) -> None:
+        for name, fill in (("status", -1), ("location", 0), ("next_node", 0),
+                           ("displaced_day", 0), ("people", 0.0)):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.full(n, fill, dtype=old.dtype)]))
 
 
 @njit(cache=True)
-def census(status, location, next_node, displaced_day, origin, subdistrict_of_location,
-           cohort_of_day, people, head_count, returned_home, queued, displaced_by_origin,
-           new_idps_by_cohort, in_camp_by_origin):
-    """Tonight's counts in one pass over the households (added into the given zeroed arrays):
-    the head-count by [status, place] (:meth:`Households.head_count`); and those that need more
-    than status and place, into the rows of the day: displaced in this run and back home, by
-    place; in transit and waiting at a node, by place; displaced in this run and present (not
-    home again, not crossed) by [home sub-district of the outputs, place] and by [cohort of
-    first displacement, sub-district]; in camps by origin. Households from no origin (-1) are
-    left out of the by-origin counts. People are whole numbers: every sum is exact."""
+def recount_changed(status, location, next_node, displaced_day, people, was_status, was_location,
+                    was_next_node, was_displaced_day, was_people, origin, subdistrict_of_location,
+                    cohort_of_day, head_count, returned_home, queued, displaced_by_origin,
+                    new_idps_by_cohort, in_camp_by_origin):
+    """Bring tonight's counts up to date: each household whose status, place, next node or day
+    of first displacement differs from what it was counted as (``was_*``; status -1: not
+    counted yet) leaves the cells it was counted in and enters its new ones, and is noted as
+    counted so. Returns how many changed. With nobody counted yet, it is the census of all.
+
+    The counts: the head-count by [status, place] (:meth:`Households.head_count`); displaced in
+    this run and back home, by place; in transit and waiting at a node, by place; displaced
+    in this run and present (not home again, not crossed) by [home sub-district of the
+    outputs, place] and by [cohort of first displacement, sub-district]; in camps by origin.
+    Households from no origin (-1) are left out of the by-origin counts. People are whole
+    numbers: every sum is exact, in any order. (One body for leaving and entering, inline:
+    numba passes arrays to a called kernel at a cost per call that would outweigh the count.)
+    """
+    n_changed = 0
     for i in range(len(status)):
-        s, where, w, first = status[i], location[i], people[i], displaced_day[i]
-        head_count[s, where] += w
-        if s == STATUS_HOME:
-            if first >= 0:
-                returned_home[where] += w
+        old = was_status[i]
+        # One test of all four (not four branches): NumPy-fast over the unchanged many.
+        if not ((status[i] != old) | (location[i] != was_location[i])
+                | (next_node[i] != was_next_node[i]) | (displaced_day[i] != was_displaced_day[i])):
             continue
         o = origin[i]
-        if s == STATUS_TRANSIT and next_node[i] < 0:
-            queued[where] += w
-        if s == STATUS_CAMP and o >= 0:
-            in_camp_by_origin[o] += w
-        if first >= 0 and s != STATUS_CROSSED:
-            if o >= 0:
-                displaced_by_origin[o, where] += w
-            new_idps_by_cohort[cohort_of_day[first], subdistrict_of_location[where]] += w
+        for entering in range(2):
+            if entering:
+                w, s, where = people[i], status[i], location[i]
+                road_ahead, first = next_node[i], displaced_day[i]
+            elif old >= 0:
+                w, s, where = -was_people[i], old, was_location[i]
+                road_ahead, first = was_next_node[i], was_displaced_day[i]
+            else:
+                continue
+            head_count[s, where] += w
+            if s == STATUS_HOME:
+                if first >= 0:
+                    returned_home[where] += w
+                continue
+            if s == STATUS_TRANSIT and road_ahead < 0:
+                queued[where] += w
+            if s == STATUS_CAMP and o >= 0:
+                in_camp_by_origin[o] += w
+            if first >= 0 and s != STATUS_CROSSED:
+                if o >= 0:
+                    displaced_by_origin[o, where] += w
+                new_idps_by_cohort[cohort_of_day[first], subdistrict_of_location[where]] += w
+        was_status[i], was_location[i], was_next_node[i] = status[i], location[i], next_node[i]
+        was_displaced_day[i], was_people[i] = displaced_day[i], people[i]
+        n_changed += 1
+    return n_changed
 
 
-STATUS_HOME, STATUS_TRANSIT = int(Status.HOME), int(Status.TRANSIT)
-STATUS_CAMP, STATUS_CROSSED = int(Status.CAMP), int(Status.CROSSED)
 
 
 def journey_days_quantile(journeys_ended: np.ndarray, q: float) -> float:
