@@ -1,10 +1,9 @@
 """One-pass tallies and selections over the household arrays (numba).
 
 NumPy asks each question of the 455,000 households with a mask, an index array and a gather;
-these kernels answer several at once in one pass over the rows. A selection whose answer is
-close to a coin toss per household is written without a branch: every index is written and
-kept by moving the end on by the answer (0 or 1), as a mispredicted branch costs more than
-the store. People are whole numbers, so
+these kernels answer several at once in one pass over the rows. Households are in the order
+of their home places, and neighbours mostly share a status, so branches on status are well
+predicted; a selection on a household's own trait is not (decisions.flee_candidates). People are whole numbers, so
 every sum is exact whatever the order of adding, and selections come out in index order, as
 ``np.flatnonzero`` gives them: the model's numbers are the same to the last bit.
 """
@@ -75,14 +74,14 @@ def waiting_in_reach(status, location, arrival_day, people, room):
     first arrival day by which the people waiting there fill it (a count by [place, arrival
     day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it."""
     n = len(status)
-    waiting = np.empty(n + 1, dtype=np.int64)    # one pass over everyone, then over those waiting
+    waiting = np.empty(n, dtype=np.int64)    # one pass over everyone, then over those waiting
     k = 0
     span = 1
-    for i in range(n):                           # without a branch (see below)
-        ok = (status[i] == OPEN) & (room[location[i]] > 0)
-        waiting[k] = i
-        k += ok
-        span = max(span, (arrival_day[i] + 2) * ok)
+    for i in range(n):
+        if status[i] == OPEN and room[location[i]] > 0:
+            waiting[k] = i
+            k += 1
+            span = max(span, arrival_day[i] + 2)
     table = np.zeros((len(room), span))
     for j in range(k):
         i = waiting[j]
@@ -108,13 +107,14 @@ def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_h
     """Households displaced in this run, staying somewhere (camp, host, open, border), with no
     plan to flee, whose home place is ``safe_home``; in index order."""
     n = len(status)
-    out = np.empty(n + 1, dtype=np.int64)
+    out = np.empty(n, dtype=np.int64)
     k = 0
-    for i in range(n):                           # without a branch (see below)
+    for i in range(n):
         s = status[i]
-        out[k] = i
-        k += ((s == CAMP) | (s == HOST) | (s == OPEN) | (s == BORDER)) & (displaced_day[i] >= 0) \
-            & (flee_ready_day[i] < 0) & safe_home[home[i]]
+        if (s == CAMP or s == HOST or s == OPEN or s == BORDER) and displaced_day[i] >= 0 \
+                and flee_ready_day[i] < 0 and safe_home[home[i]]:
+            out[k] = i
+            k += 1
     return out[:k]
 
 
