@@ -78,8 +78,10 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
                                 result.total)
     result.combined = combine(folder, plan) if combine_runs else None
     if result.combined is not None and len(plan.points) == 1:
-        with xr.open_dataset(result.combined) as ds:
-            result.stats = write_stats(ensemble_quantiles(ds.load()), folder / "stats.nc")
+        # Block by stored chunk (one run, a few days): the quantiles take every run's block at
+        # once and are written block by block, so memory does not grow with the members.
+        with xr.open_dataset(result.combined, chunks={}) as ds:
+            result.stats = write_stats(ensemble_quantiles(ds), folder / "stats.nc")
     result.seconds = time.perf_counter() - t0
     return result
 

@@ -104,6 +104,9 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
             if values.dtype.kind in "iu":
                 encoding[name] = {"dtype": int_storage(values)}
         encoding["seed"] = {"dtype": "float64"}        # uint32 seeds: exact in a double, any run
+        for name in template.data_vars:                # one run and a few days a chunk
+            if template[name].dims[:1] == ("run",) and template[name].ndim >= 3:
+                encoding.setdefault(name, {})["chunksizes"] = run_chunks(template[name].shape)
         template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
         run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
         with netCDF4.Dataset(tmp, "a") as nc:
@@ -117,6 +120,20 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
                     else:
                         nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
     return folder / "combined.nc"
+
+
+CHUNK_BYTES = 1 << 20
+"""Stored chunks of the combined file hold one run and at most about this many bytes (raw):
+the ensemble's quantiles read a block of every run at a time (:mod:`sim.ensemble.quantiles`),
+so their memory is members x chunk, not members x run."""
+
+
+def run_chunks(shape: tuple[int, ...], itemsize: int = 8) -> tuple[int, ...]:
+    """Chunk shape of a [run, time, ...] variable: one run, the whole of the inner dimensions,
+    as many days as fit in :data:`CHUNK_BYTES` (at least one)."""
+    per_day = itemsize * int(np.prod(shape[2:]))
+    days = max(1, min(shape[1], CHUNK_BYTES // max(per_day, 1)))
+    return (1, days, *shape[2:])
 
 
 def _encoded(values: np.ndarray, var) -> np.ndarray:
