@@ -26,7 +26,7 @@ from sim.ensemble.posterior import DEFAULT
 from sim.ensemble.quantiles import ensemble_quantiles, write_stats
 from sim.errors import InputError
 from sim.io.atomic import write_bytes
-from sim.io.sweep_folder import Manifest, claim_folder, combine
+from sim.io.sweep_folder import Manifest, claim_folder, combine, opened_in_blocks
 
 
 @dataclass
@@ -80,7 +80,7 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
         # once and are written block by block, so memory does not grow with the members.
-        with xr.open_dataset(result.combined, chunks={}) as ds:
+        with opened_in_blocks(result.combined) as ds:
             result.stats = write_stats(ensemble_quantiles(ds), folder / "stats.nc")
     result.seconds = time.perf_counter() - t0
     return result

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -111,6 +113,8 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
         run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
         with netCDF4.Dataset(tmp, "a") as nc:
             nc.set_auto_mask(False)
+            for v in run_vars:     # each chunk is written once: no cache of 64 MB a variable
+                nc.variables[v].set_var_chunk_cache(size=2 * CHUNK_BYTES)
             for i, path in enumerate(paths[1:], start=1):
                 one = xr.load_dataset(path)
                 nc.variables["run"][i] = i
@@ -120,6 +124,23 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
                     else:
                         nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
     return folder / "combined.nc"
+
+
+@contextmanager
+def opened_in_blocks(path: Path) -> Iterator[xr.Dataset]:
+    """The combined file opened lazily, in blocks of its stored chunks (dask), each variable's
+    chunk cache small: netCDF's default of 64 MB a variable, over some fifty variables read
+    block by block, would hold most of the file."""
+    import netCDF4
+
+    before = netCDF4.get_chunk_cache()
+    netCDF4.set_chunk_cache(2 * CHUNK_BYTES, before[1], before[2])   # for the variables opened now
+    try:
+        ds = xr.open_dataset(path, chunks={})
+    finally:
+        netCDF4.set_chunk_cache(*before)
+    with ds:
+        yield ds
 
 
 CHUNK_BYTES = 1 << 20
