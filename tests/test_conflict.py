@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import make_scenario
+from conftest import REPO, make_scenario
 
 from sim.world.conflict import build_timeline
 
@@ -112,3 +112,30 @@ def test_control_change_with_radius_takes_the_places_around_it(tiny_geo):
     assert held_n == {"Midtown"}
     assert held_w == {"Midtown", "Southtown", "Northcamp"}
     assert not tw.government[4].any()                       # nothing before the dated day
+
+
+def test_the_nearest_front_point_is_the_same_tried_one_by_one_or_by_k_d_tree(idlib_geo, monkeypatch):
+    # Small fronts are measured by trying every point, large ones by a k-d tree: the same
+    # distances to the last bit, so a front's size never changes a run's numbers.
+    from scipy.spatial import cKDTree
+
+    import sim.world.conflict as conflict
+    rng = np.random.default_rng(3)
+    probes = np.concatenate([idlib_geo.xy_km, rng.uniform(-80, 80, (3000, 2))])
+    for n_front in (1, 7, 60, 400):
+        front = rng.uniform(-60, 60, (n_front, 2))
+        tried = conflict._min_distance(probes, front)
+        monkeypatch.setattr(conflict, "BRUTE_FORCE_PAIRS", 0)
+        by_tree = conflict._min_distance(probes, front)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(tried, by_tree)
+        np.testing.assert_array_equal(by_tree, cKDTree(front).query(probes)[0])
+    # and a whole offensive's timeline is the same either way
+    from sim.world.scenarios import load_scenario
+    sc = load_scenario(REPO / "scenarios" / "idlib_full_assault.yaml").with_overrides({"days": 60})
+    tried = build_timeline(sc, idlib_geo)
+    monkeypatch.setattr(conflict, "BRUTE_FORCE_PAIRS", 0)
+    by_tree = build_timeline(sc, idlib_geo)
+    for name in ("front_distance_km", "danger", "road_cut", "government"):
+        np.testing.assert_array_equal(getattr(tried, name), getattr(by_tree, name), err_msg=name)
+    assert np.isfinite(tried.front_distance_km).any()

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim.config.scenario import Scenario
 from sim.world.geography import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQUATOR, Geography
@@ -176,11 +177,37 @@ def _first_reach_km(loc_xy: np.ndarray, path: np.ndarray, s: np.ndarray, width_k
     return reach
 
 
+BRUTE_FORCE_PAIRS = 4_000_000
+"""Up to this many (point, target) pairs the nearest target is found by trying every one: a
+front of a few dozen samples against the ~5,500 places and road points is 0.24 ms a day
+against 2.4 ms for a k-d tree's query; larger fronts take the k-d tree."""
+
+
 def _min_distance(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Distance from each point to its nearest target (k-d tree over the targets)."""
+    """Distance from each point to its nearest target. Both ways take the square root of the
+    least ``dx * dx + dy * dy``, so they give the same numbers to the last bit (tested)."""
+    if len(points) * len(targets) <= BRUTE_FORCE_PAIRS:
+        return _nearest_by_trying_all(np.ascontiguousarray(points, dtype=np.float64),
+                                      np.ascontiguousarray(targets, dtype=np.float64))
     from scipy.spatial import cKDTree
 
     return cKDTree(targets).query(points, k=1)[0]
+
+
+@njit(cache=True)
+def _nearest_by_trying_all(points, targets):
+    out = np.empty(len(points))
+    for i in range(len(points)):
+        x, y = points[i, 0], points[i, 1]
+        best = np.inf
+        for j in range(len(targets)):
+            dx = x - targets[j, 0]
+            dy = y - targets[j, 1]
+            d = dx * dx + dy * dy
+            if d < best:
+                best = d
+        out[i] = np.sqrt(best)
+    return out
 
 
 def _edge_samples(geo: Geography) -> np.ndarray:
