@@ -139,3 +139,23 @@ def test_the_nearest_front_point_is_the_same_tried_one_by_one_or_by_k_d_tree(idl
     for name in ("front_distance_km", "danger", "road_cut", "government"):
         np.testing.assert_array_equal(getattr(tried, name), getattr(by_tree, name), err_msg=name)
     assert np.isfinite(tried.front_distance_km).any()
+
+
+def test_capture_reach_is_the_first_path_sample_within_the_axis_width():
+    # _first_reach_km tries the samples in path order; a k-d tree's ball query (what it
+    # replaced) finds the same first sample.
+    from scipy.spatial import cKDTree
+
+    from sim.world.conflict import _first_reach_km
+    rng = np.random.default_rng(8)
+    places = rng.uniform(-30, 30, (800, 2))
+    path = np.cumsum(rng.normal(0, 0.5, (300, 2)), axis=0)
+    s = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(path, axis=0).T))])
+    for width in (0.5, 3.0, 12.0):
+        want = np.full(len(places), np.inf)
+        for i, near in enumerate(cKDTree(path).query_ball_point(places, r=width)):
+            if near:
+                want[i] = s[min(near)]
+        got = _first_reach_km(places, path, s, width)
+        np.testing.assert_array_equal(got, want)
+        assert np.isfinite(got).sum() >= 5 and np.isinf(got).sum() > 10
