@@ -299,14 +299,7 @@ class DisplacementModel(Model):
             return to_cross, crossing
         room = perception.room_people(hh, self.head_count, self.geography.kind,
                                       self.camp_capacity, self.host_capacity)
-        if onward.anywhere_with_room(ctx, room):
-            reviewing = onward.reviewing_today(hh, to_cross, b, rng)
-            moving, where = onward.review_onward_moves(hh, reviewing,
-                                                       hh.status[reviewing] == Status.OPEN,
-                                                       ctx, room, b, rng)
-        else:   # every place full: no review can end in a move; its draws are skipped, not made
-            onward.skip_reviews(hh, to_cross, b, rng)
-            moving = where = departure.NOBODY
+        moving, where = onward.moves_today(hh, to_cross, ctx, room, b, rng)
         going = np.concatenate([to_cross, moving])
         fits = grouped_fits(hh.location[going], hh.people_weight[going],
                             np.maximum(self.exit_room, 0.0))

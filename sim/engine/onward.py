@@ -58,6 +58,20 @@ def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
     return np.concatenate(reviewing)
 
 
+def moves_today(hh, excluded: np.ndarray, ctx: DestinationContext, room_people: np.ndarray,
+                b: BehaviourConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The households that move on today for a better option, and where to: those reviewing
+    their place today (not ``excluded``) whose review ends in a move (review_onward_moves).
+    With every place full no review can end in one: the reviews' draws are skipped, not made."""
+    if not anywhere_with_room(ctx, room_people):
+        skip_reviews(hh, excluded, b, rng)
+        nothing = np.zeros(0, dtype=np.int64)
+        return nothing, nothing
+    reviewing = reviewing_today(hh, excluded, b, rng)
+    return review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN, ctx,
+                               room_people, b, rng)
+
+
 def skip_reviews(hh, excluded: np.ndarray, b: BehaviourConfig, rng: np.random.Generator) -> None:
     """No place has room for an onward move today, so no review can end in one: leave the
     random stream as :func:`reviewing_today` would, without listing the households or making
