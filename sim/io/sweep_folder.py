@@ -107,8 +107,9 @@ def combine(folder: Path, plan: SweepPlan) -> Path | None:
                 encoding[name] = {"dtype": int_storage(values)}
         encoding["seed"] = {"dtype": "float64"}        # uint32 seeds: exact in a double, any run
         for name in template.data_vars:                # one run and a few days a chunk
-            if template[name].dims[:1] == ("run",) and template[name].ndim >= 3:
-                encoding.setdefault(name, {})["chunksizes"] = run_chunks(template[name].shape)
+            shape = template[name].shape
+            if template[name].dims[:1] == ("run",) and len(shape) >= 3 and min(shape) > 0:
+                encoding.setdefault(name, {})["chunksizes"] = run_chunks(shape)
         template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
         run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
         with netCDF4.Dataset(tmp, "a") as nc:
