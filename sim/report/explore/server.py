@@ -129,5 +129,10 @@ def end_worker_processes(timeout_s: float = 5.0) -> None:
     children = multiprocessing.active_children()
     for child in children:
         child.terminate()
+    deadline = time.monotonic() + timeout_s
     for child in children:
-        child.join(timeout_s)
+        child.join(max(0.0, deadline - time.monotonic()))
+    for child in children:      # one that handles SIGTERM and has not ended by now is killed
+        if child.is_alive():
+            child.kill()
+            child.join(1.0)
