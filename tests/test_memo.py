@@ -341,3 +341,20 @@ def test_memo_states_the_capacity_scale_where_capacities_appear(run_ds):
     dest = md.split("## Arrivals and capacity by destination", 1)[1].split("##", 1)[0]
     assert note in dest
     assert note in " ".join(memo.words["Behaviour and capacity"])
+
+
+def test_memo_of_an_ensemble_folder_reads_its_combined_file_as_it_goes(tiny_ens, tmp_path):
+    # The CLI opens an ensemble folder's combined.nc lazily (open_results) instead of loading
+    # every member; the memo's tables and text must be those of the loaded data.
+    from sim.io.results import load_results, open_results
+    folder = tmp_path / "ensemble"
+    folder.mkdir()
+    write_atomic(as_combined_file(tiny_ens), folder / "combined.nc")
+    lazy = open_results(folder)
+    assert not any(v._in_memory for v in lazy.data_vars.values())   # nothing read up front
+    a = write_memo(lazy, tmp_path / "lazy", dpi=20)
+    b = write_memo(load_results(folder).load(), tmp_path / "loaded", dpi=20)
+    names = sorted(p.name for p in a.iterdir() if p.suffix in (".csv", ".md"))
+    assert "memo.md" in names and len(names) > 5
+    for name in names:
+        assert (a / name).read_text() == (b / name).read_text(), name

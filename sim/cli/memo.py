@@ -41,18 +41,18 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from sim.analysis.needs import load_needs
-    from sim.io.results import load_results
+    from sim.io.results import open_results
     from sim.report.memo import write_memo
 
     needs = load_needs(args.needs)            # a bad --needs file fails before any run
     src = Path(args.scenario)
     if src.suffix == ".nc" or src.is_dir():
-        ds = load_results(src)
+        ds = open_results(src)          # an ensemble's series are read as the memo uses them
         memo_dir = (Path(args.out) if args.out else src if src.is_dir() else src.with_suffix("")) / "memo"
     else:
         ds, memo_dir = _ensemble(args, src)
     check_folder(memo_dir.parent, "--out")
-    path = write_memo(ds.load(), memo_dir, needs, dpi=args.dpi)
+    path = write_memo(ds, memo_dir, needs, dpi=args.dpi)
     print(f"memo written: {path / 'memo.pdf'} (and memo.md, figures, CSV tables in {path}/)")
     return 0
 

@@ -68,9 +68,22 @@ def load_results(path: str | Path) -> xr.Dataset:
     return check_results(open_netcdf(path), where=str(path))
 
 
-def open_netcdf(path: Path) -> xr.Dataset:
+def open_results(path: str | Path) -> xr.Dataset:
+    """:func:`load_results`, except that an ensemble folder's ``combined.nc`` is opened lazily:
+    its series are read from the file as they are used, and the file stays open. A memo of an
+    ensemble reads a few series of every member; loading all of them first held ~85 MB a
+    full-scale member (1.17 GB at 8 members against 0.80 GB lazily; the same memo)."""
+    path = Path(path)
+    if path.is_dir() and (path / "combined.nc").is_file():
+        return check_results(open_netcdf(path / "combined.nc", load=False), where=str(path))
+    return load_results(path)
+
+
+def open_netcdf(path: Path, load: bool = True) -> xr.Dataset:
     """Read a NetCDF file into memory; anything unreadable is one-line bad input."""
     try:
+        if not load:
+            return xr.open_dataset(path)
         with xr.open_dataset(path) as ds:
             return ds.load()
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a results file"
