@@ -259,6 +259,13 @@ def _close_dask(client, cluster) -> None:
             continue
         with contextlib.suppress(Exception):
             closing.close(timeout=STOP_TIMEOUT_S)
+    if cluster is not None:
+        from distributed.core import Status
+
+        if getattr(cluster, "status", Status.closed) != Status.closed:
+            # Left half-closed (e.g. a worker still closing gracefully after Ctrl-C): distributed's
+            # exit hook would close it again and print its failure as a traceback at exit.
+            cluster.shutdown_on_close = False
 
 
 def _serial(tasks: Iterable[RunTask]) -> Iterator[tuple[RunTask, object]]:
