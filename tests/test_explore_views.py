@@ -184,3 +184,25 @@ def test_a_map_whose_worker_ended_is_a_warning_and_a_new_worker_draws_the_next(c
         time.sleep(0.05)
     assert maps.request(("m", 1), None, 1, lambda: None) == (1, b"png")
     maps.close()
+
+
+def test_no_map_starts_a_worker_once_the_server_is_stopping(monkeypatch):
+    # After stop_new_workers, a map asked for is not drawn and no worker process starts (one
+    # starting as the server's process exits would print a traceback into its log).
+    import multiprocessing
+    import threading
+
+    from sim.report.explore import live
+    monkeypatch.setattr(live, "_STOPPING", threading.Event())     # this test's own flag
+    live.stop_new_workers()
+    with pytest.raises(live.WorkersStoppedError):
+        live.worker_pool()
+    maker = live.MapMaker(draw=lambda data, day: b"png")
+    before = set(multiprocessing.active_children())
+    assert maker.request(("model", 1), None, 0, on_ready=lambda: None) is None
+    for _ in range(50):                    # the drawing thread gives up at once
+        if not maker._busy:
+            break
+        threading.Event().wait(0.02)
+    assert not maker._busy and maker._pool is None
+    assert set(multiprocessing.active_children()) <= before

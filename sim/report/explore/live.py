@@ -44,8 +44,24 @@ class Snapshot:
         return self._runs
 
 
+class WorkersStoppedError(RuntimeError):
+    """The server is stopping: no worker process is started any more."""
+
+
+_STOPPING = threading.Event()
+"""Set once, when the server stops (:func:`stop_new_workers`): the process is about to exit."""
+
+
+def stop_new_workers() -> None:
+    """From now on no worker process starts: one still starting when the process exits finds
+    its pool's semaphores gone and prints a traceback into the server's log."""
+    _STOPPING.set()
+
+
 def worker_pool() -> ProcessPoolExecutor:
     """One fresh worker process ("spawn": the server's threads are not copied into it)."""
+    if _STOPPING.is_set():
+        raise WorkersStoppedError("the server is stopping")
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
@@ -100,7 +116,11 @@ class MapMaker:
                     return
                 self._drawing = job[0]
                 if self._pool is None:
-                    self._pool = worker_pool()
+                    try:
+                        self._pool = worker_pool()
+                    except WorkersStoppedError:      # the server is stopping: no more maps
+                        self._busy, self._drawing = False, None
+                        return
                 pool = self._pool
             key, data, day_index = job
             try:

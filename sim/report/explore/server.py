@@ -117,7 +117,10 @@ def serve(scenario: str | Path, *, host: str = LOOPBACK, port: int = DEFAULT_POR
         server.run()
     finally:
         server.should_exit = True        # ends the announcer if the server never started
-        end_worker_processes()           # no worker left starting when the server is gone
+        from sim.report.explore.live import stop_new_workers
+
+        stop_new_workers()               # no map or memo starts a worker from now on ...
+        end_worker_processes()           # ... and none is left starting when the server is gone
 
 
 def end_worker_processes(timeout_s: float = 5.0) -> None:
@@ -136,3 +139,8 @@ def end_worker_processes(timeout_s: float = 5.0) -> None:
         if child.is_alive():
             child.kill()
             child.join(1.0)
+    time.sleep(0.2)             # a pool that was starting a worker as we looked: once more
+    late = [c for c in multiprocessing.active_children() if c not in children]
+    for child in late:
+        child.kill()
+        child.join(1.0)
