@@ -15,6 +15,7 @@ Latitude grows northwards; the front advances from the south.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,13 @@ def tiny_geo():
 @pytest.fixture(scope="session")
 def idlib_geo():
     return load_geography("idlib")
+
+
+@pytest.fixture(autouse=True)
+def _explore_workers_allowed():
+    """A test that runs the explore server in this process leaves it stopping (no new worker
+    processes, sim.report.explore.live.stop_new_workers); the next test starts afresh."""
+    yield
+    live = sys.modules.get("sim.report.explore.live")
+    if live is not None:
+        live._STOPPING.clear()
