@@ -15,12 +15,6 @@ conflict and border timelines) < ``engine`` (the Mesa model) < ``io`` (datasets 
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("idlib-sim")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+local"
 
 _API = {
     "run": "sim.io.runs",
@@ -38,6 +32,15 @@ __all__ = [*_API, "__version__"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":          # read when asked: importlib.metadata costs ~30 ms a run
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("idlib-sim")
+        except PackageNotFoundError:  # running from a source tree without installing
+            value = "0.0.0+local"
+        globals()[name] = value
+        return value
     if name in _API:
         value = getattr(import_module(_API[name]), name)
         globals()[name] = value

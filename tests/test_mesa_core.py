@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 HEAVY = ("pandas", "xarray", "dask", "matplotlib", "SALib", "mesa.batchrunner",
-         "mesa.experimental", "mesa.datacollection")
+         "mesa.experimental", "mesa.datacollection", "networkx", "scipy.sparse")
 
 
 def run_python(code: str) -> str:

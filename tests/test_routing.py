@@ -106,3 +106,66 @@ def test_routes_towards_targets_match_all_pairs(idlib_geo):
     village = np.flatnonzero(geo.kind == "village")[:5]
     assert np.all(some.hop(village, village[::-1]) == -1)
     assert np.all(np.isinf(some.cost(village, village[::-1])))
+
+
+# --------------------------------------------------------------------------- against SciPy
+
+
+def scipy_tables(geo, gov, cut, danger, penalty, targets):
+    """The tables from SciPy's csgraph Dijkstra, as the engine computed them before."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    a, b = geo.edge_from, geo.edge_to
+    cost = geo.edge_length_km * (1.0 + penalty * np.maximum(danger[a], danger[b]))
+    fwd, back = ~cut & ~gov[b], ~cut & ~gov[a]
+    graph = csr_matrix((np.concatenate([cost[fwd], cost[back]]),
+                        (np.concatenate([a[fwd], b[back]]), np.concatenate([b[fwd], a[back]]))),
+                       shape=(geo.n_locations, geo.n_locations))
+    dist, pred = dijkstra(graph.T.tocsr(), directed=True, indices=targets,
+                          return_predecessors=True)
+    hop = pred.T.astype(np.int32)
+    hop[hop < 0] = -1
+    hop[targets, np.arange(len(targets))] = targets
+    return dist.T, hop
+
+
+def test_the_searches_give_scipys_costs_to_the_last_bit(idlib_geo):
+    """Random days (danger, government-held places, cut roads): the same costs as SciPy's
+    csgraph bit for bit, and the same next hops except between routes of exactly equal cost,
+    where both hops stay on a best route."""
+    geo, rng, penalty = idlib_geo, np.random.default_rng(11), 5.0
+    targets = np.flatnonzero(np.isin(geo.kind, ["camp", "crossing", "external", "town"]))
+    unreachable = 0
+    for _ in range(40):
+        danger = rng.random(geo.n_locations) * rng.random() * (rng.random(geo.n_locations) < 0.5)
+        gov = rng.random(geo.n_locations) < rng.random() * 0.3
+        cut = rng.random(geo.n_edges) < rng.random() * 0.1
+        ours = plan_routes(geo, gov, cut, danger, penalty, targets=targets)
+        cost, hop = scipy_tables(geo, gov, cut, danger, penalty, targets)
+        assert np.array_equal(ours.cost_km, cost)
+        unreachable += int(np.isinf(cost).sum())
+        assert np.array_equal(ours.next_hop < 0, hop < 0)
+        v, k = np.nonzero((ours.next_hop != hop) & (hop >= 0))
+        frm, other = v, ours.next_hop[v, k]
+        e = geo.edge_matrix[frm, other]
+        assert np.all(e >= 0)                                       # a road, open that way
+        step = geo.edge_length_km[e] * (1 + penalty * np.maximum(danger[frm], danger[other]))
+        assert np.array_equal(step + ours.cost_km[other, k], ours.cost_km[v, k])   # a tie
+    assert unreachable > 0                                          # cut-off places were tried
+
+
+def test_parallel_roads_use_the_cheaper(tmp_path):
+    (tmp_path / "locations.csv").write_text(
+        "name,kind,subdistrict,district,governorate,lat,lon,control_2019,population_people,"
+        "idp_people,camp_capacity_people,host_capacity_people\n"
+        "A,town,S,D,G,35.0,36.0,opposition,1000,0,0,100\n"
+        "B,camp,S,D,G,35.1,36.0,opposition,0,0,1000,0\n")
+    (tmp_path / "roads.csv").write_text(
+        "from,to,road,road_class,distance_km,capacity_people_per_day\n"
+        "A,B,old,local,30,1000\nB,A,new,local,12,1000\n")
+    from sim.world.geography import load_geography
+    geo = load_geography(tmp_path)
+    r = plan(geo)
+    assert r.cost_km[geo.index("A"), geo.index("B")] == 12.0
+    assert r.next_hop[geo.index("A"), geo.index("B")] == geo.index("B")

@@ -47,13 +47,24 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from sim import __version__
+class _Version(argparse.Action):
+    """``--version``: the version is looked up only when asked (importlib.metadata, ~30 ms)."""
 
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help=None):  # noqa: A002  (argparse's name)
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import sim
+
+        print(f"idlib-sim {sim.__version__}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="idlib-sim", description="Displacement scenario simulator for Idlib (Mesa ABM).",
                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"idlib-sim {__version__}",
-                   help="print the version and exit")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub).set_defaults(func=command.run)

@@ -2,7 +2,7 @@
 
 ``import mesa`` runs ``mesa/__init__.py``, which imports every part of Mesa: the batch runner
 and the data collector (pandas), the experimental spaces (SciPy's Qhull), signals and meta
-agents. The model needs ``Model``, ``FixedAgent`` and ``Network``; the rest cost ~0.3 s of
+agents. The model needs ``Model``, ``FixedAgent`` and ``Network`` (and its base classes); the rest cost ~0.3 s of
 start-up on every run. So the package is registered without running its ``__init__``, and
 only the modules asked for load. The first name asked of the package itself (``mesa.Agent``,
 ``mesa.__version__``, ``from mesa import batch_run``) runs the ``__init__`` then, so any other
@@ -67,22 +67,23 @@ class _CallerOnly:
 
 
 def _import_core():
-    """Mesa's ``Model``, ``FixedAgent`` and ``Network`` (``mesa.discrete_space`` imports
+    """Mesa's ``Model``, ``FixedAgent``, ``Network`` and its ``DiscreteSpace`` and ``Cell``
+    (``mesa.discrete_space`` imports
     ``mesa.model``), their loggers named as ever without walking the import stack."""
     mesa_logging = importlib.import_module("mesa.mesa_logging")   # not ``from mesa import``: that
     walking = getattr(mesa_logging, "inspect", None)               # would run the whole package
     if walking is inspect:          # a Mesa that names its loggers some other way: left as it is
         mesa_logging.inspect = _CallerOnly
     try:
-        from mesa.discrete_space import FixedAgent, Network
+        from mesa.discrete_space import Cell, DiscreteSpace, FixedAgent, Network
         from mesa.model import Model
     finally:
         if walking is inspect:
             mesa_logging.inspect = walking
-    return FixedAgent, Model, Network
+    return Cell, DiscreteSpace, FixedAgent, Model, Network
 
 
 _register_mesa_lazily()
-FixedAgent, Model, Network = _import_core()
+Cell, DiscreteSpace, FixedAgent, Model, Network = _import_core()
 
-__all__ = ["FixedAgent", "Model", "Network"]
+__all__ = ["Cell", "DiscreteSpace", "FixedAgent", "Model", "Network"]

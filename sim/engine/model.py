@@ -38,8 +38,8 @@ from sim.engine import travel as movement
 from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import Households, Status
-from sim.engine.mesa_core import Model, Network
-from sim.engine.places import Location
+from sim.engine.mesa_core import Model
+from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
 from sim.engine.response import Response
@@ -97,7 +97,7 @@ class DisplacementModel(Model):
         self.captured_day = np.full(geo.n_locations, -1, dtype=np.int64)
         self.head_count = self.households.head_count(geo.n_locations)   # people [status, loc]
 
-        self.space = Network(geo.graph(), random=self.random)
+        self.space = RoadNetwork(geo, random=self.random)
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
         self.kind_preference = self._kind_preference()
         self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,

@@ -1,6 +1,7 @@
 """Places as Mesa agents: towns, camps, crossings and external areas on the road network.
 
-A :class:`Location` sits in a cell of the model's ``mesa.discrete_space.Network`` (``model.space``)
+A :class:`Location` sits in a cell of the model's ``mesa.discrete_space.Network`` (``model.space``,
+a :class:`RoadNetwork`)
 and is a *view* of the per-place state the engine works on: every property reads the model's
 arrays (today's danger and control, capacities, last night's head-count), so an agent can never
 disagree with the numbers the rules used, and no daily loop copies them over. A live page can
@@ -10,9 +11,35 @@ draw the Location agents of ``model.space`` and read these properties.
 from __future__ import annotations
 
 from sim.engine.households import Status
-from sim.engine.mesa_core import FixedAgent
+from sim.engine.mesa_core import Cell, DiscreteSpace, FixedAgent, Network
 
 DISPLACED_HERE = [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]
+
+
+class RoadNetwork(Network):
+    """Mesa's network space over the road graph: a cell per place (its coordinate is the
+    place's index), joined along the roads.
+
+    Mesa's ``Network`` joins its cells from a networkx graph; this one joins them from the
+    geography's road arrays, in the same order, and builds the networkx graph (``G``) when it
+    is first asked for: importing networkx costs ~0.13 s, and a run never asks for it."""
+
+    def __init__(self, geo, random=None, cell_klass: type[Cell] = Cell):
+        DiscreteSpace.__init__(self, capacity=None, random=random, cell_klass=cell_klass)
+        self._geography = geo
+        self._graph = None
+        for i in range(geo.n_locations):
+            self._cells[i] = self.cell_klass(i, None, random=self.random)
+        for a, b in zip(geo.edge_from.tolist(), geo.edge_to.tolist()):
+            self._cells[a].connect(self._cells[b], b)
+            self._cells[b].connect(self._cells[a], a)
+
+    @property
+    def G(self):  # noqa: N802  (Mesa's name)
+        """The road network as a networkx graph (:meth:`~sim.world.geography.Geography.graph`)."""
+        if self._graph is None:
+            self._graph = self._geography.graph()
+        return self._graph
 
 
 class Location(FixedAgent):

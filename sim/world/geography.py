@@ -29,8 +29,8 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from sim.data import DATA_ROOT  # noqa: E402  (re-exported)
@@ -42,6 +42,9 @@ from sim.world.subdistricts import (
     read_polygons,
     read_subdistricts,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 KINDS = ("town", "village", "camp", "crossing", "external")
 CONTROL = ("opposition", "turkish_backed", "government", "none")
@@ -170,7 +173,10 @@ class Geography:
         return float(self.front_point_lat[j]), float(self.front_point_lon[j])
 
     def graph(self) -> nx.Graph:
-        """The road network as networkx (node = location index, with lon/lat ``pos``)."""
+        """The road network as networkx (node = location index, with lon/lat ``pos``); networkx
+        is imported here, not when a run starts."""
+        import networkx as nx
+
         g = nx.Graph()
         for i, n in enumerate(self.names):
             g.add_node(i, name=n, kind=str(self.kind[i]), pos=(float(self.lon[i]), float(self.lat[i])))
@@ -373,10 +379,20 @@ def _read_front_points(path: Path) -> dict:
 
 
 def _check_connected(geo: Geography, where: str) -> None:
-    g = geo.graph()
-    parts = sorted(nx.connected_components(g), key=len, reverse=True)
-    if len(parts) > 1:
-        cut_off = [geo.names[i] for part in parts[1:] for i in part]
+    root = list(range(geo.n_locations))          # union-find over the roads (no networkx)
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = i = root[root[i]]
+        return i
+
+    for i, j in zip(geo.edge_from.tolist(), geo.edge_to.tolist()):
+        ri, rj = find(i), find(j)
+        root[max(ri, rj)] = min(ri, rj)
+    part = np.array([find(i) for i in range(geo.n_locations)])
+    main = np.bincount(part).argmax()            # the largest part (lowest first place on ties)
+    if np.any(part != main):
+        cut_off = [geo.names[i] for i in np.flatnonzero(part != main)]
         raise InputError(
             f"disconnected road graph: {', '.join(cut_off[:5])} cannot be reached from "
-            f"{geo.names[next(iter(parts[0]))]!r}; add a road linking them", where=where)
+            f"{geo.names[main]!r}; add a road linking them", where=where)
