@@ -368,6 +368,28 @@ def test_bench_ensemble_people_override(tmp_path, monkeypatch, capsys):
     assert os.listdir(tmp_path) == ["tiny.yaml"]      # the timed runs are cleaned up
 
 
+def test_bench_ensemble_in_turns_says_where_the_time_goes(tmp_path, monkeypatch, capsys):
+    from sim.ensemble.benchmark import benchmark_ensemble, benchmark_plan
+
+    monkeypatch.chdir(tmp_path)
+    path = write_tiny(tmp_path, days=4)
+    assert main(["bench-ensemble", str(path), "--members", "2", "--workers", "1",
+                 "--people", "3000", "--no-dask", "--turns", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("pool  wall time") == 2 and out.count("a run ") == 2
+    assert "combine and statistics" in out and "the rest" in out
+    seen = []
+    result = benchmark_ensemble(benchmark_plan(str(path), 2, people=3000, posterior=None),
+                                workers=1, backends=("pool",), turns=3, on_timing=seen.append)
+    assert [t.backend for t in result.timings] == ["pool"] * 3 and seen == list(result.timings)
+    for t in result.timings:
+        assert t.finished == 2 and 0 < t.run_s and 0 < t.post_s
+        assert t.run_s + t.post_s <= t.wall_s      # one worker: its runs and the post fit in
+    walls = sorted(t.wall_s for t in result.timings)
+    assert result.median_wall_s("pool") == walls[1] and result.median_wall_s("dask") is None
+    assert result.projected_minutes(64) == 64 * walls[1] / 2 / 60
+
+
 # --------------------------------------------------------------------------- version, run options
 
 

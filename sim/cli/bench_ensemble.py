@@ -12,6 +12,7 @@ def add_parser(subparsers):
     p = add_command(subparsers, "bench-ensemble",
                     "time a full-scale ensemble: process pool vs Dask",
                     "idlib-sim bench-ensemble --members 16 --workers 2\n"
+                    "idlib-sim bench-ensemble --members 8 --turns 3   (pool, Dask, pool, ...: medians)\n"
                     "idlib-sim bench-ensemble --members 4 --people 250000 --no-dask")
     p.add_argument("scenario", nargs="?", default=None,
                    help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
@@ -20,6 +21,9 @@ def add_parser(subparsers):
     add_workers(p, default=2)
     p.add_argument("--people", type=positive_int, default=None,
                    help="override total people (default: the scenario's)")
+    p.add_argument("--turns", type=positive_int, default=1,
+                   help="time the back-ends in turns this many times and compare medians, for a "
+                        "machine whose speed wanders (default: 1)")
     p.add_argument("--no-dask", action="store_true",
                    help="time the process pool only (default: the pool, then local Dask)")
     add_parameter_uncertainty(p)
@@ -37,12 +41,16 @@ def run(args) -> int:
 
     def show(t) -> None:
         print(f"{t.backend:5s} wall time {t.wall_s:7.1f} s   {t.runs_per_minute:5.1f} runs/minute"
-              f"   ({t.finished} runs, {t.failed} failed; combine included)")
+              f"   ({t.finished} runs, {t.failed} failed; combine included)\n"
+              f"      a run {t.mean_run_s:5.2f} s in its worker; runs {t.run_s / t.workers:6.1f} s"
+              f" of the wall, combine and statistics {t.post_s:5.1f} s,"
+              f" the rest {t.rest_s:5.1f} s (start, hand-out, idle)")
 
-    result = benchmark_ensemble(plan, workers=args.workers,
+    result = benchmark_ensemble(plan, workers=args.workers, turns=args.turns,
                                 backends=("pool",) if args.no_dask else ("pool", "dask"),
                                 on_timing=show)
     if result.dask_overhead is not None:
-        print(f"Dask overhead over the local pool: {result.dask_overhead * 100:+.1f} %")
+        medians = " (medians)" if args.turns > 1 else ""
+        print(f"Dask overhead over the local pool{medians}: {result.dask_overhead * 100:+.1f} %")
     print(f"projected 64-member ensemble on the pool: {result.projected_minutes(64):.1f} minutes")
     return 0

@@ -37,6 +37,8 @@ class SweepResult:
     skipped: int = 0
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    post_seconds: float = 0.0
+    """Of ``seconds``, the combine and the statistics after the runs."""
     combined: Path | None = None
     stats: Path | None = None
 
@@ -76,12 +78,14 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
                 if on_progress:
                     on_progress(result.skipped + result.finished, len(result.failed),
                                 result.total)
+    t_post = time.perf_counter()
     result.combined = combine(folder, plan) if combine_runs else None
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
         # once and are written block by block, so memory does not grow with the members.
         with opened_in_blocks(result.combined) as ds:
             result.stats = write_stats(ensemble_quantiles(ds), folder / "stats.nc")
+    result.post_seconds = time.perf_counter() - t_post
     result.seconds = time.perf_counter() - t0
     return result
 
