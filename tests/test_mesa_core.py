@@ -61,3 +61,42 @@ def test_the_core_import_walks_no_stack_and_loads_no_lazy_module():
                      "import sim.engine.mesa_core\n"
                      "print(len(calls), 'ssl' in sys.modules)")
     assert out == "0 False"
+
+
+def test_a_model_is_freed_once_nothing_holds_it():
+    """Mesa 3.3's Agent._ids held every model built (mesa#3179): a worker running ensemble
+    members kept each of them (~120 MB a full-scale run). Agents still number from 1 in each
+    model, in the order they are made."""
+    import gc
+    import weakref
+
+    from sim.engine.mesa_core import FixedAgent, Model
+
+    def numbers(model, n):
+        return [FixedAgent(model).unique_id for _ in range(n)]
+
+    first, second = Model(rng=1), Model(rng=2)
+    assert numbers(first, 3) == [1, 2, 3] and numbers(second, 2) == [1, 2]
+    assert numbers(first, 1) == [4]                   # each model keeps its own count
+    gone = weakref.ref(first)
+    del first
+    gc.collect()
+    assert gone() is None
+    assert numbers(second, 1) == [3]
+
+
+def test_a_built_model_is_freed(tiny_geo):
+    import gc
+    import weakref
+
+    from conftest import make_scenario
+
+    from sim.engine.model import DisplacementModel
+
+    model = DisplacementModel(make_scenario(days=5), tiny_geo)
+    model.step()
+    assert [loc.unique_id for loc in model.locations] == list(range(1, tiny_geo.n_locations + 1))
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None

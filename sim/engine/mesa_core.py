@@ -8,13 +8,22 @@ only the modules asked for load. The first name asked of the package itself (``m
 ``mesa.__version__``, ``from mesa import batch_run``) runs the ``__init__`` then, so any other
 user of Mesa in the process still sees the whole package. Mesa's loggers are named from the
 importing frames rather than by walking the import stack (:class:`_CallerOnly`).
+
+Mesa 3.3 numbers each model's agents from a class-level dict keyed by the model
+(``Agent._ids``), which keeps every model ever built alive (mesa#3179, fixed upstream by
+mesa#3180): ~120 MB a full-scale run, so an ensemble worker running 32 members held some 4 GB.
+Where Mesa still has that dict, it is replaced by one that holds the models weakly
+(:class:`_AgentNumbers`): the same numbers, and a model is freed once nothing else holds it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import inspect
+import itertools
 import sys
+import weakref
+from collections import defaultdict
 
 
 def _register_mesa_lazily() -> None:
@@ -83,7 +92,28 @@ def _import_core():
     return Cell, DiscreteSpace, FixedAgent, Model, Network
 
 
+class _AgentNumbers(weakref.WeakKeyDictionary):
+    """Each model's counter of agent numbers (from 1), the model held weakly."""
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
+def _hold_models_weakly() -> None:
+    from mesa.agent import Agent
+
+    if type(Agent.__dict__.get("_ids")) is defaultdict:      # Mesa 3.3's strong dict
+        numbers = _AgentNumbers()
+        numbers.update(Agent._ids)
+        Agent._ids = numbers
+
+
 _register_mesa_lazily()
 Cell, DiscreteSpace, FixedAgent, Model, Network = _import_core()
+_hold_models_weakly()
 
 __all__ = ["Cell", "DiscreteSpace", "FixedAgent", "Model", "Network"]
