@@ -319,3 +319,39 @@ def test_memo_interrupted_during_its_ensemble(tmp_path):
     no_part_files(tmp_path)
     assert not list(tmp_path.rglob("memo.pdf"))
     assert_no_process_left(cli)
+
+
+SIGNAL_INSIDE_A_LIBRARY = """
+import signal, sys
+from sim.cli import scenarios
+from sim.cli.main import main
+
+def wrapping(args):
+    try:                           # as pydantic-core does when a signal lands in a schema build
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000):
+            pass
+    except KeyboardInterrupt as exc:
+        raise RuntimeError(f"schema build failed: {exc!r}") from None
+    return 0
+
+def failing(args):
+    raise RuntimeError("a bug, not an interrupt")
+
+scenarios.run = wrapping
+code = main(["scenarios"])
+print("exit", code)
+"""
+
+
+def test_a_signal_a_library_wraps_in_its_own_error_still_interrupts_without_a_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_INSIDE_A_LIBRARY], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stdout.strip() == "exit 130", proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "interrupted (SIGINT)" in interrupt_line(proc.stderr)
+    # without a signal, an error stays an error (a traceback: a bug must be seen)
+    bug = SIGNAL_INSIDE_A_LIBRARY.replace("scenarios.run = wrapping", "scenarios.run = failing")
+    proc = subprocess.run([sys.executable, "-c", bug], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 1 and "RuntimeError: a bug, not an interrupt" in proc.stderr

@@ -56,6 +56,8 @@ class Guard:
 
     def __init__(self) -> None:
         self.runs_folder: Path | None = None
+        self.signum: int | None = None
+        """The signal that interrupted the command, once one has."""
         self._lock = threading.Lock()
         self._reported = False
 
@@ -117,6 +119,7 @@ def handled() -> Iterator[Guard]:
     def first(signum, frame):
         nonlocal interrupted, timer
         interrupted = True
+        guard.signum = signum
         for s in SIGNALS:
             signal.signal(s, again)
         _quieten()
@@ -135,6 +138,7 @@ def handled() -> Iterator[Guard]:
         if timer is not None:
             timer.cancel()
         interrupted = False
+        guard.signum = None
         for s in SIGNALS:
             signal.signal(s, first)
         resend = threading.Timer(0.01, signal.pthread_kill,

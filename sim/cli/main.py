@@ -90,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         except KeyboardInterrupt:     # handlers not installed (not the main thread)
             return guard.stopped(Interrupted(signal.SIGINT))
+        except Exception:
+            # The signal landed inside a library that caught our Interrupted and raised its own
+            # error (pydantic-core wraps it in a SchemaError while it builds a schema).
+            if guard.signum is None:
+                raise
+            return guard.stopped(Interrupted(guard.signum))
 
 
 if __name__ == "__main__":  # pragma: no cover
