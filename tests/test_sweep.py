@@ -93,7 +93,7 @@ def test_a_sweep_killed_mid_way_resumes_without_losing_or_duplicating_runs(tmp_p
     subprocess.run(cmd, cwd=REPO, check=True, timeout=120)
     files = sorted(p.stem for p in runs.glob("*.nc"))
     assert files == [f"p0000-m{m:03d}" for m in range(6)]
-    assert not list(runs.glob(".*.part"))
+    assert not list((out / "s").rglob("*.part"))      # the killed sweep's combined.nc too
     ok = [r["run_id"] for r in manifest(out / "s") if r["status"] == "ok"]
     assert sorted(set(ok)) == files and len(ok) == len(set(ok))   # each run once
     with xr.open_dataset(out / "s" / "combined.nc") as ds:
@@ -129,6 +129,54 @@ def test_a_failing_run_is_reported_and_the_sweep_goes_on(tmp_path, monkeypatch):
     assert "day 5" in bad["error"] and "Households" in bad["error"]
     recs = manifest(tmp_path / "f" / "s")
     assert {r["status"] for r in recs} == {"ok", "failed"}
+
+
+def test_the_file_combined_as_runs_land_is_the_one_combined_after(tmp_path, monkeypatch):
+    """Runs are appended to combined.nc in run order as their outcomes come in, the first run
+    failing here: the same file as combining the finished runs' files afterwards."""
+    from sim.engine.model import DisplacementModel
+    from sim.io.sweep_folder import combine
+    admit = DisplacementModel.admit
+
+    def broken_admit(self, arrived):
+        crossed = admit(self, arrived)
+        if self.config.population.people_by_place.get("Southtown") == 200 and self.day == 5:
+            hh = self.households
+            hh.status[np.flatnonzero(hh.status == 0)[0]] = 4
+        return crossed
+
+    monkeypatch.setattr(DisplacementModel, "admit", broken_admit)
+    path = sweep_file(tmp_path, {"members": 2, "sampler": {"kind": "grid"}, "parameters": {
+        "population.people_by_place": {"values": [{"Southtown": 200}, {"Southtown": 100}]}}})
+    plan = load_sweep(path)
+    result = run_sweep(plan, tmp_path / "f", workers=1)
+    folder = tmp_path / "f" / "s"
+    assert result.finished == 2 and len(result.failed) == 2
+    assert result.combined == folder / "combined.nc"
+    assert not [p.name for p in folder.rglob("*.part")]
+    os.replace(folder / "combined.nc", tmp_path / "as_they_landed.nc")
+    assert combine(folder, plan) == folder / "combined.nc"
+    with xr.open_dataset(tmp_path / "as_they_landed.nc") as a, \
+            xr.open_dataset(folder / "combined.nc") as b:
+        assert list(a["run_id"].values) == ["p0001-m000", "p0001-m001"]
+        assert a.attrs["sweep_runs_finished"] == 2 and a.attrs["id"].endswith("_runs2")
+        stamps = {"date_created", "date_modified", "date_issued", "date_metadata_modified", "history"}
+        assert {k: v for k, v in a.attrs.items() if k not in stamps} == \
+            {k: v for k, v in b.attrs.items() if k not in stamps}
+        xr.testing.assert_identical(a, b.assign_attrs(a.attrs))
+        for v in a.variables:
+            assert a[v].encoding.get("dtype") == b[v].encoding.get("dtype"), v
+            assert a[v].encoding.get("chunksizes") == b[v].encoding.get("chunksizes"), v
+
+
+def test_no_run_finished_leaves_no_combined_file(tmp_path):
+    from sim.io.sweep_folder import combine
+
+    plan = load_sweep(sweep_file(tmp_path, GRID))
+    folder = tmp_path / "empty"
+    (folder / "runs").mkdir(parents=True)
+    assert combine(folder, plan) is None
+    assert os.listdir(folder) == ["runs"]
 
 
 def test_ensemble_reuses_members_and_gives_quantiles(tmp_path):

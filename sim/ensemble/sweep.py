@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +26,7 @@ from sim.ensemble.posterior import DEFAULT
 from sim.ensemble.quantiles import ensemble_quantiles, write_stats
 from sim.errors import InputError
 from sim.io.atomic import write_bytes
-from sim.io.sweep_folder import Manifest, claim_folder, combine, opened_in_blocks
+from sim.io.sweep_folder import Combiner, Manifest, claim_folder, opened_in_blocks
 
 
 @dataclass
@@ -50,15 +50,16 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
               scheduler: str | None = None, dask_local: bool = False, folder: Path | None = None,
               on_progress: Callable[[int, int, int], None] | None = None,
               combine_runs: bool = True) -> SweepResult:
-    """Run every (point, member) not already finished, then combine what has finished
-    (unless ``combine_runs`` is False: a calibration round reads the run files only)."""
+    """Run every (point, member) not already finished, combining what has finished as it
+    lands (unless ``combine_runs`` is False: a calibration round reads the run files only),
+    then, for an ensemble, the statistics."""
     t0 = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     folder = folder or Path(out_dir) / plan.spec.name
     runs_dir = folder / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
     claim_folder(folder, plan)
-    for stale in runs_dir.glob(".*.part"):
+    for stale in [*runs_dir.glob(".*.part"), *folder.glob(".combined.nc.*.part")]:
         stale.unlink(missing_ok=True)
     manifest = Manifest(folder / "manifest.jsonl")
     tasks = tasks_for(plan)
@@ -68,18 +69,27 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     result = SweepResult(folder=folder, total=len(tasks), skipped=len(tasks) - len(todo))
     if on_progress:
         on_progress(result.skipped, 0, result.total)
-    if todo:
-        # closing() stops the backend (workers terminated, cluster closed) the moment anything
-        # is raised here, e.g. KeyboardInterrupt while a finished run is being written.
-        with closing(execute(todo, workers=workers, scheduler=scheduler,
-                             dask_local=dask_local)) as outcomes:
-            for task, outcome in outcomes:
-                _record(task, outcome, runs_dir, manifest, result)
-                if on_progress:
-                    on_progress(result.skipped + result.finished, len(result.failed),
-                                result.total)
-    t_post = time.perf_counter()
-    result.combined = combine(folder, plan) if combine_runs else None
+    # The combined file grows while the runs run: each run is appended, in run order, once
+    # its outcome and those of the runs before it are known (sim/io/sweep_folder.py: Combiner).
+    combiner = Combiner(folder, plan) if combine_runs else None
+    with combiner or nullcontext():
+        for t in tasks:
+            if combiner is not None and t.run_id in finished:
+                combiner.settle(t.run_id, True)
+        if todo:
+            # closing() stops the backend (workers terminated, cluster closed) the moment
+            # anything is raised here, e.g. KeyboardInterrupt while a finished run is written.
+            with closing(execute(todo, workers=workers, scheduler=scheduler,
+                                 dask_local=dask_local)) as outcomes:
+                for task, outcome in outcomes:
+                    _record(task, outcome, runs_dir, manifest, result)
+                    if on_progress:
+                        on_progress(result.skipped + result.finished, len(result.failed),
+                                    result.total)
+                    if combiner is not None:
+                        combiner.settle(task.run_id, not isinstance(outcome, BaseException))
+        t_post = time.perf_counter()
+    result.combined = combiner.path if combiner is not None else None
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
         # once and are written block by block, so memory does not grow with the members.

@@ -70,61 +70,136 @@ class Manifest:
 
 
 def combine(folder: Path, plan: SweepPlan) -> Path | None:
-    """All finished runs as one dataset along ``run``, written one run at a time.
+    """All finished runs as one dataset along ``run`` (:class:`Combiner`, every run's outcome
+    read from the folder: a run finished if its file is there)."""
+    combiner = Combiner(folder, plan)
+    with combiner:
+        for run_id in combiner.order:
+            combiner.settle(run_id, (folder / "runs" / f"{run_id}.nc").exists())
+    return combiner.path
 
-    The first run, given a ``run`` dimension (unlimited) and the per-run coordinates, becomes
-    the file; every other run is appended in place with netCDF4. Memory holds one run at a
-    time whatever the size of the sweep.
+
+class Combiner:
+    """``combined.nc``: the finished runs along ``run``, in run-id order, appended one at a
+    time as their outcomes become known (:meth:`settle`), so a sweep combines while its last
+    runs are still running.
+
+    The first finished run, given a ``run`` dimension (unlimited) and the per-run coordinates,
+    becomes the file; every later one is appended in place with netCDF4, so memory holds one
+    run at a time whatever the size of the sweep. The file is written under a temporary name
+    and takes its name when the block ends without an error (then :attr:`path`); the global
+    attributes that count the runs are set then.
     """
-    import netCDF4
 
-    order = {plan.run_id(p, m): (p, m) for p in range(len(plan.points)) for m in range(len(plan.seeds))}
-    paths = sorted((p for p in (folder / "runs").glob("*.nc") if p.stem in order),
-                   key=lambda p: p.stem)
-    if not paths:
-        return None
-    runs = [order[p.stem] for p in paths]
-    per_run = _run_coordinates(plan, runs)
-    sizes = []
-    for p in paths:   # per-run attributes that differ between runs become coordinates
-        with xr.open_dataset(p) as one:
-            sizes.append((int(one.attrs.get("households", 0)), int(one.attrs.get("initial_people", 0))))
-    per_run["households"] = (np.array([h for h, _ in sizes], dtype=np.int64),
-                             {"units": "1", "long_name": "number of household agents in the run", **RUN_INFO})
-    per_run["initial_people"] = (np.array([n for _, n in sizes], dtype=np.int64),
-                                 {"units": PEOPLE, "long_name": "people in the run on day 0", **RUN_INFO})
-    with atomic_path(folder / "combined.nc") as tmp:
-        first = xr.load_dataset(paths[0])
+    def __init__(self, folder: Path, plan: SweepPlan):
+        self.folder, self.plan = folder, plan
+        where = {plan.run_id(p, m): (p, m) for p in range(len(plan.points))
+                 for m in range(len(plan.seeds))}
+        self.order = sorted(where)
+        # Per-run coordinates, their types decided over every planned run (not over those
+        # that happened to finish).
+        self._coords = _run_coordinates(plan, [where[r] for r in self.order])
+        self._settled: dict[str, bool] = {}
+        self._next = 0
+        self._runs = 0
+        self._atomic = self._tmp = self._nc = self._first_attrs = None
+        self.path: Path | None = None
+
+    def __enter__(self) -> Combiner:
+        self._atomic = atomic_path(self.folder / "combined.nc")
+        self._tmp = self._atomic.__enter__()
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                for run_id in self.order[self._next:]:      # never heard of: not finished
+                    self._settled.setdefault(run_id, False)
+                self._advance()
+                self._close_with_attrs()
+        finally:
+            if self._nc is not None and self._nc.isopen():
+                self._nc.close()
+            if kind is None and self._runs == 0:            # nothing finished: no file
+                kind, value = InputError, InputError("no run finished")
+            self._atomic.__exit__(kind, value, traceback)
+        self.path = self.folder / "combined.nc" if self._runs else None
+
+    def settle(self, run_id: str, finished: bool) -> None:
+        """The outcome of ``run_id`` is known: append it (and any runs after it whose outcomes
+        are known) if it is next in run order."""
+        self._settled[run_id] = finished
+        self._advance()
+
+    def _advance(self) -> None:
+        while self._next < len(self.order) and self.order[self._next] in self._settled:
+            run_id = self.order[self._next]
+            if self._settled[run_id]:
+                self._append(self._next, self.folder / "runs" / f"{run_id}.nc")
+            self._next += 1
+
+    def _per_run(self, k: int, one: xr.Dataset) -> dict[str, tuple[np.ndarray, dict]]:
+        out = {name: (values[k:k + 1], attrs) for name, (values, attrs) in self._coords.items()}
+        out["households"] = (np.array([int(one.attrs.get("households", 0))], dtype=np.int64),
+                             {"units": "1", "long_name": "number of household agents in the run",
+                              **RUN_INFO})
+        out["initial_people"] = (np.array([int(one.attrs.get("initial_people", 0))], dtype=np.int64),
+                                 {"units": PEOPLE, "long_name": "people in the run on day 0",
+                                  **RUN_INFO})
+        return out
+
+    def _append(self, k: int, path: Path) -> None:
+        import netCDF4
+
+        one = xr.load_dataset(path)
+        per_run = self._per_run(k, one)
+        i, self._runs = self._runs, self._runs + 1
+        if i == 0:
+            self._create(one, per_run)
+            self._nc = netCDF4.Dataset(self._tmp, "a")
+            self._nc.set_auto_mask(False)
+            self._run_vars = [v for v in self._nc.variables if "run" in self._nc.variables[v].dimensions
+                              and v != "run"]
+            for v in self._run_vars:   # each chunk is written once: no cache of 64 MB a variable
+                self._nc.variables[v].set_var_chunk_cache(size=2 * CHUNK_BYTES)
+            return
+        nc = self._nc
+        nc.variables["run"][i] = i
+        for v in self._run_vars:
+            if v in per_run:
+                nc.variables[v][i] = per_run[v][0][0]
+            else:
+                nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
+
+    def _create(self, first: xr.Dataset, per_run: dict) -> None:
+        self._first_attrs = dict(first.attrs)
         template = first.expand_dims(run=[0]).assign_coords(
-            {name: ("run", values[:1], attrs) for name, (values, attrs) in per_run.items()})
-        template.attrs = _common_attrs(first.attrs, plan, len(runs))
+            {name: ("run", values, attrs) for name, (values, attrs) in per_run.items()})
+        template.attrs = _common_attrs(first.attrs, self.plan, 1)
         template["run"].attrs.update(long_name="run number in the combined file",
                                      units="1", **RUN_INFO)
         apply_conventions(template)
         encoding = netcdf_encoding(template)
         for name, (values, _) in per_run.items():     # stored as every run's values need
             if values.dtype.kind in "iu":
-                encoding[name] = {"dtype": int_storage(values)}
+                encoding[name] = {"dtype": int_storage(self._coords[name][0]
+                                                       if name in self._coords else values)}
         encoding["seed"] = {"dtype": "float64"}        # uint32 seeds: exact in a double, any run
         for name in template.data_vars:                # one run and a few days a chunk
             shape = template[name].shape
             if template[name].dims[:1] == ("run",) and len(shape) >= 3 and min(shape) > 0:
                 encoding.setdefault(name, {})["chunksizes"] = run_chunks(shape)
-        template.to_netcdf(tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
-        run_vars = [v for v in template.variables if "run" in template[v].dims and v != "run"]
-        with netCDF4.Dataset(tmp, "a") as nc:
-            nc.set_auto_mask(False)
-            for v in run_vars:     # each chunk is written once: no cache of 64 MB a variable
-                nc.variables[v].set_var_chunk_cache(size=2 * CHUNK_BYTES)
-            for i, path in enumerate(paths[1:], start=1):
-                one = xr.load_dataset(path)
-                nc.variables["run"][i] = i
-                for v in run_vars:
-                    if v in per_run:
-                        nc.variables[v][i] = per_run[v][0][i]
-                    else:
-                        nc.variables[v][i, ...] = _encoded(one[v].values, nc.variables[v])
-    return folder / "combined.nc"
+        template.to_netcdf(self._tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
+
+    def _close_with_attrs(self) -> None:
+        """The global attributes that count the runs, now that their number is known."""
+        if self._nc is None:
+            return
+        final = _common_attrs(self._first_attrs, self.plan, self._runs)
+        for key, value in final.items():
+            if key in ("id", "title", "history", "sweep_runs_finished"):
+                self._nc.setncattr(key, value)
+        self._nc.close()
 
 
 @contextmanager
