@@ -230,3 +230,29 @@ def test_an_edited_scenario_gets_a_new_ensemble_folder(tmp_path):
     path.write_text(yaml.safe_dump({**SMALL, "behaviour": {"flee_propensity": 2.0}}))
     run_ensemble(path, 1, workers=1, out_dir=tmp_path)          # no "different sweep" error
     assert len(list((tmp_path / "tiny").glob("ensemble-*"))) == 2
+
+
+def test_combining_waits_for_run_order_and_leaves_nothing_when_interrupted(tmp_path):
+    from sim.io.sweep_folder import Combiner
+
+    plan = load_sweep(sweep_file(tmp_path, GRID))
+    result = run_sweep(plan, tmp_path / "c", workers=1, combine_runs=False)
+    folder = result.folder
+    assert result.combined is None and not (folder / "combined.nc").exists()
+    with pytest.raises(KeyboardInterrupt):
+        with Combiner(folder, plan) as combiner:
+            combiner.settle(combiner.order[0], True)
+            assert [p.name for p in folder.glob(".combined.nc.*.part")]   # being written
+            raise KeyboardInterrupt
+    assert not list(folder.glob("*combined*"))
+    with Combiner(folder, plan) as combiner:
+        first, second, *rest = combiner.order
+        combiner.settle(second, True)                 # waits for the run before it
+        assert not list(folder.glob("*combined*"))
+        combiner.settle(first, False)                 # failed: the second becomes run 0
+        for run_id in rest:
+            combiner.settle(run_id, True)
+    assert combiner.path == folder / "combined.nc"
+    with xr.open_dataset(combiner.path) as ds:
+        assert list(ds["run_id"].values) == [second, *rest]
+        assert ds.attrs["sweep_runs_finished"] == 3

@@ -103,27 +103,36 @@ class Combiner:
         self._next = 0
         self._runs = 0
         self._atomic = self._tmp = self._nc = self._first_attrs = None
+        self._run_vars: list[str] = []
         self.path: Path | None = None
+        """``combined.nc`` once the block has ended without an error and a run had finished."""
 
     def __enter__(self) -> Combiner:
-        self._atomic = atomic_path(self.folder / "combined.nc")
-        self._tmp = self._atomic.__enter__()
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None:
+            self._abandon(kind, value, traceback)
+            return
         try:
-            if kind is None:
-                for run_id in self.order[self._next:]:      # never heard of: not finished
-                    self._settled.setdefault(run_id, False)
-                self._advance()
+            for run_id in self.order[self._next:]:          # never heard of: not finished
+                self._settled.setdefault(run_id, False)
+            self._advance()
+            if self._nc is not None:
                 self._close_with_attrs()
-        finally:
+        except BaseException as exc:
+            self._abandon(type(exc), exc, exc.__traceback__)
+            raise
+        if self._atomic is not None:                       # else no run finished: no file
+            self._atomic.__exit__(None, None, None)
+            self.path = self.folder / "combined.nc"
+
+    def _abandon(self, kind, value, traceback) -> None:
+        """Interrupted or failed: the temporary file is removed."""
+        if self._atomic is not None:
             if self._nc is not None and self._nc.isopen():
                 self._nc.close()
-            if kind is None and self._runs == 0:            # nothing finished: no file
-                kind, value = InputError, InputError("no run finished")
             self._atomic.__exit__(kind, value, traceback)
-        self.path = self.folder / "combined.nc" if self._runs else None
 
     def settle(self, run_id: str, finished: bool) -> None:
         """The outcome of ``run_id`` is known: append it (and any runs after it whose outcomes
@@ -154,7 +163,9 @@ class Combiner:
         one = xr.load_dataset(path)
         per_run = self._per_run(k, one)
         i, self._runs = self._runs, self._runs + 1
-        if i == 0:
+        if i == 0:                  # the file is made under a temporary name by the first run
+            self._atomic = atomic_path(self.folder / "combined.nc")
+            self._tmp = self._atomic.__enter__()
             self._create(one, per_run)
             self._nc = netCDF4.Dataset(self._tmp, "a")
             self._nc.set_auto_mask(False)
@@ -193,8 +204,6 @@ class Combiner:
 
     def _close_with_attrs(self) -> None:
         """The global attributes that count the runs, now that their number is known."""
-        if self._nc is None:
-            return
         final = _common_attrs(self._first_attrs, self.plan, self._runs)
         for key, value in final.items():
             if key in ("id", "title", "history", "sweep_runs_finished"):
