@@ -10,6 +10,8 @@ draw the Location agents of ``model.space`` and read these properties.
 
 from __future__ import annotations
 
+import inspect
+
 from sim.engine.households import Status
 from sim.engine.mesa_core import Cell, DiscreteSpace, FixedAgent, Network
 
@@ -20,16 +22,23 @@ class RoadNetwork(Network):
     """Mesa's network space over the road graph: a cell per place (its coordinate is the
     place's index), joined along the roads.
 
-    Mesa's ``Network`` joins its cells from a networkx graph; this one joins them from the
-    geography's road arrays, in the same order, and builds the networkx graph (``G``) when it
-    is first asked for: importing networkx costs ~0.13 s, and a run never asks for it."""
+    Mesa 3.3's ``Network`` joins its cells from a networkx graph; here they are joined from the
+    geography's road arrays, in the same order, and the networkx graph (``G``) is built when
+    first asked for: importing networkx costs ~0.13 s, and a run never asks for it. A Mesa
+    whose ``Network`` places its cells (a ``layout``, Mesa 3.5) imports networkx itself and
+    builds the space as ever, each cell at its place's longitude and latitude."""
 
     def __init__(self, geo, random=None, cell_klass: type[Cell] = Cell):
-        DiscreteSpace.__init__(self, capacity=None, random=random, cell_klass=cell_klass)
         self._geography = geo
         self._graph = None
+        if _PLACES_CELLS:
+            Network.__init__(self, geo.graph(), random=random, cell_klass=cell_klass,
+                             layout={i: (float(geo.lon[i]), float(geo.lat[i]))
+                                     for i in range(geo.n_locations)})
+            return
+        DiscreteSpace.__init__(self, capacity=None, random=random, cell_klass=cell_klass)
         for i in range(geo.n_locations):
-            self._cells[i] = self.cell_klass(i, None, random=self.random)
+            self._cells[i] = self.cell_klass(coordinate=i, capacity=None, random=self.random)
         for a, b in zip(geo.edge_from.tolist(), geo.edge_to.tolist()):
             self._cells[a].connect(self._cells[b], b)
             self._cells[b].connect(self._cells[a], a)
@@ -40,6 +49,14 @@ class RoadNetwork(Network):
         if self._graph is None:
             self._graph = self._geography.graph()
         return self._graph
+
+    @G.setter
+    def G(self, graph):  # noqa: N802
+        self._graph = graph
+
+
+_PLACES_CELLS = "layout" in inspect.signature(Network.__init__).parameters
+"""Mesa's ``Network`` gives its cells positions from a layout (Mesa 3.5; not 3.3)."""
 
 
 class Location(FixedAgent):
