@@ -18,6 +18,10 @@ from sim.engine.mesa_core import Cell, DiscreteSpace, FixedAgent, Network
 DISPLACED_HERE = [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER]
 
 
+_PLACES_CELLS = "layout" in inspect.signature(Network.__init__).parameters
+"""Mesa's ``Network`` gives its cells positions from a layout (Mesa 3.5; not 3.3)."""
+
+
 class RoadNetwork(Network):
     """Mesa's network space over the road graph: a cell per place (its coordinate is the
     place's index), joined along the roads.
@@ -53,10 +57,6 @@ class RoadNetwork(Network):
     @G.setter
     def G(self, graph):  # noqa: N802
         self._graph = graph
-
-
-_PLACES_CELLS = "layout" in inspect.signature(Network.__init__).parameters
-"""Mesa's ``Network`` gives its cells positions from a layout (Mesa 3.5; not 3.3)."""
 
 
 class Location(FixedAgent):

@@ -73,9 +73,10 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     # its outcome and those of the runs before it are known (sim/io/sweep_folder.py: Combiner).
     combiner = Combiner(folder, plan) if combine_runs else None
     with combiner or nullcontext():
-        for t in tasks:
-            if combiner is not None and t.run_id in finished:
-                combiner.settle(t.run_id, True)
+        if combiner is not None:                     # runs finished before: combined first
+            for t in tasks:
+                if t.run_id in finished:
+                    combiner.settle(t.run_id, True)
         if todo:
             # closing() stops the backend (workers terminated, cluster closed) the moment
             # anything is raised here, e.g. KeyboardInterrupt while a finished run is written.
