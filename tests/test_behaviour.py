@@ -221,3 +221,17 @@ def test_the_engines_destination_choice_is_the_logit_of_destination_utility_to_t
     want = np.where(ok, candidates[pick], -1)
     assert 0 < (want < 0).sum() < n and len(np.unique(want)) > 10   # both cases reached
     np.testing.assert_array_equal(got, want)
+
+
+def test_a_plan_is_given_up_where_the_danger_no_longer_supports_it():
+    from sim.engine.decisions import unsupported_plans
+    rng = np.random.default_rng(8)
+    for _ in range(50):
+        n = int(rng.integers(1, 60))
+        who = np.flatnonzero(rng.random(n) < 0.5)
+        p = np.where(rng.random(len(who)) < 0.4, 0.0, rng.random(len(who)))
+        planning = np.flatnonzero(rng.random(n) < 0.3)
+        supported = np.zeros(n, bool)
+        supported[who[p > 0]] = True
+        want = planning[~supported[planning]]
+        np.testing.assert_array_equal(unsupported_plans(planning, who, p), want)

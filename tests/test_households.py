@@ -225,3 +225,58 @@ def test_new_behaviour_fields_are_documented_schema_fields(section, field):
     assert f'    {field}:' in doc and doc.split(f'    {field}:', 1)[1].split("\n", 2)[1].strip() \
         .startswith('"""'), f"{field} has no docstring"
     assert f"`{field}`" in (SIM.parent / "docs" / "model.md").read_text()
+
+
+# --------------------------------------------------------------------- the tally by place
+def test_the_tally_follows_every_transition_and_move_to_the_last_person():
+    hh = households([Status.HOME] * 6 + [Status.TRANSIT] * 4, displaced_day=[-1] * 6 + [2] * 4)
+    hh.has_vehicle[[1, 6, 7]] = True
+    n = 9
+    assert np.array_equal(hh.tally(n), hh.head_count(n))         # counted on the first call
+    hh.set_off(np.array([0, 1]), np.array([4, 5]), day=3, flights=np.array([0, 1]))
+    hh.advance(np.array([0, 6]), np.array([2, 3]), np.array([4, -1]), np.array([1.0, 0.0]))
+    hh.arrive(np.array([1, 7]), day=3)                          # at 5 and 3 now
+    hh.admit_to_camp(np.array([1]))
+    hh.settle_in_open(np.array([7]))
+    hh.return_home(np.array([7]), day=4)                       # back at home place 0
+    hh.settle_on_the_way(np.array([0]), day=4)
+    moved = hh.tally(n)
+    assert hh.location[7] == 0 and hh.location[1] == 5 and hh.location[0] == 2
+    np.testing.assert_array_equal(moved, hh.head_count(n))
+    vehicles = np.bincount(hh.location[hh.has_vehicle & (hh.status != Status.TRANSIT)], minlength=n)
+    np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)
+    assert hh.vehicles_staying(n)[[0, 5]].tolist() == [1, 1]   # 7 back home, 1 in a camp at 5
+    with pytest.raises(ValueError):
+        moved[0, 0] = 1.0                                     # read-only: only transitions move it
+    new = households([Status.HOME, Status.HOME])
+    hh.extend(new)                                              # spawning: newcomers enter it
+    np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
+
+
+def test_the_daily_check_compares_the_tally_place_by_place(tiny_geo):
+    # A household moved by hand to another place keeps its status: the ledger per status
+    # cannot see it, the tally by place does.
+    model = DisplacementModel(make_scenario(days=5), tiny_geo, rng=2)
+    model.step()
+    hh = model.households
+    i = int(np.flatnonzero(hh.status == Status.HOME)[0])
+    hh.location[i] = (hh.location[i] + 1) % tiny_geo.n_locations
+    with pytest.raises(LedgerError, match=r"by status and place.*HOME at place \d+"):
+        model.step()
+
+
+def test_households_at_home_are_at_their_home_place(tiny_geo):
+    # decide_to_flee reads the people at home per home place from the tally by place.
+    # Southtown is shelled for five days, then calm: its people flee, and some go home again.
+    returning = {"returns": {"return_per_day": 0.2, "return_after_safe_days": 2},
+                 "conflict": {"axes": [], "strikes": [{"place": "Southtown", "start_day": 0,
+                                                       "end_day": 4, "level": 1.0}]}}
+    model = DisplacementModel(make_scenario(days=30, **returning), tiny_geo, rng=4)
+    returned = 0
+    while model.running:
+        model.step()
+        hh = model.households
+        home = hh.status == Status.HOME
+        assert np.array_equal(hh.location[home], hh.home[home])
+        returned += int((home & (hh.displaced_day >= 0)).sum())
+    assert returned > 0

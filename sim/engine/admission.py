@@ -26,7 +26,7 @@ def occupancy(hh: Households, geo: Geography) -> tuple[np.ndarray, np.ndarray]:
 
     Day-0 residents of camp clusters occupy camp places (they are counted against capacity).
     """
-    counts = hh.head_count(geo.n_locations)
+    counts = hh.tally(geo.n_locations)
     camp = counts[Status.CAMP] + np.where(geo.kind == "camp", counts[Status.HOME], 0.0)
     return camp, counts[Status.HOST]
 

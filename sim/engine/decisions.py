@@ -109,14 +109,13 @@ def perceived_bound(danger: np.ndarray, grid: np.ndarray) -> np.ndarray:
     return np.maximum(ends[:, :-1], ends[:, 1:]) * (1.0 + 1e-9)
 
 
-STATUS_HOME, STATUS_TRANSIT, STATUS_CROSSED = int(Status.HOME), int(Status.TRANSIT), int(Status.CROSSED)
+STATUS_TRANSIT, STATUS_CROSSED = int(Status.TRANSIT), int(Status.CROSSED)
 
 
 @njit(cache=True)
-def flee_candidates(status, location, home, people, tolerated, upper_danger, n_locations):
+def flee_candidates(status, location, tolerated, upper_danger):
     """One pass over the households: those staying somewhere whose place's danger can exceed
-    their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order;
-    and the people at home per home place (the neighbours still there, for the social term).
+    their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order.
 
     The selection is written without a branch (each index is written, and kept by moving
     on): whether a household is a candidate is a coin toss to the processor, and a
@@ -124,14 +123,11 @@ def flee_candidates(status, location, home, people, tolerated, upper_danger, n_l
     n = len(status)
     who = np.empty(n + 1, dtype=np.int64)
     n_who = 0
-    at_home = np.zeros(n_locations)
     for i in range(n):
         s = status[i]
-        if s == STATUS_HOME:
-            at_home[home[i]] += people[i]
         who[n_who] = i
         n_who += (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) & (upper_danger[location[i]] > tolerated[i])
-    return who[:n_who], at_home
+    return who[:n_who]
 
 
 @njit(cache=True)
@@ -164,6 +160,14 @@ def flee_probability_of(who, location, danger, proximity, departed_share, tolera
         # -expm1(-0.0) is 0.0: no call for the candidates below their threshold
         p[j] = 0.0 if hazard == 0.0 else -np.expm1(-hazard)
     return p
+
+
+def unsupported_plans(planning: np.ndarray, who: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Of the households ``planning`` to flee, those the danger no longer supports: not among
+    today's candidates ``who`` (both in index order), or with a flight probability ``p`` of 0."""
+    at = np.minimum(np.searchsorted(who, planning), max(len(who) - 1, 0))
+    supported = (who[at] == planning) & (p[at] > 0) if len(who) else np.zeros(len(planning), bool)
+    return planning[~supported]
 
 
 def flee_probability(*args, **kwargs) -> np.ndarray:

@@ -32,7 +32,6 @@ import numpy as np
 from sim.config.departure import DepartureConfig
 from sim.engine.allocation import grouped_fits
 from sim.engine.households import Households
-from sim.engine.tallies import vehicles_staying
 
 NOBODY = np.zeros(0, dtype=np.int64)
 
@@ -71,7 +70,7 @@ def shared_seats_people(hh: Households, own_vehicle_leaving: np.ndarray, n_locat
                         d: DepartureConfig) -> np.ndarray:
     """Seats for other households per place today (people): the vehicles of households
     staying there make ``shared_trips_per_day`` trips, those leaving today one."""
-    vehicles = vehicles_staying(hh.status, hh.has_vehicle, hh.location, n_locations)   # STAYING
+    vehicles = hh.vehicles_staying(n_locations)
     leaving = np.bincount(hh.location[own_vehicle_leaving], minlength=n_locations).astype(float)
     trips = d.shared_trips_per_day * (vehicles - leaving) + leaving
     return d.spare_seats_per_vehicle * trips

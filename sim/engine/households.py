@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
@@ -105,6 +106,8 @@ class Households:
         self._weigh()
         self.initial_people = self.people
         self._ledger = self.people_by_status()
+        self._tally: np.ndarray | None = None     # people [status, place], once asked for
+        self._vehicle_tally: np.ndarray | None = None
 
     def _weigh(self) -> None:
         # ``size`` as float64, the weights of every head-count: np.bincount converts integer
@@ -131,6 +134,10 @@ class Households:
         self._weigh()
         self.initial_people += new.people
         self._ledger += new.people_by_status()
+        if self._tally is not None:
+            new.tally(self._tally.shape[1])
+            self._tally += new._tally
+            self._vehicle_tally += new._vehicle_tally
 
     # ----------------------------------------------------------------- counts
     def people_by_status(self) -> np.ndarray:
@@ -140,10 +147,30 @@ class Households:
         return np.rint(counts).astype(np.int64)
 
     def head_count(self, n_locations: int) -> np.ndarray:
-        """People by [status, location] right now (float64, whole numbers)."""
+        """People by [status, location] right now (float64, whole numbers): a fresh count."""
         from sim.engine.tallies import count_by_status_and_place  # it reads Status from here
         return count_by_status_and_place(self.status, self.location, self.people_weight,
                                          np.zeros((N_STATUS, n_locations)))
+
+    def tally(self, n_locations: int) -> np.ndarray:
+        """People by [status, location] right now, as the transitions have moved them: counted
+        once on the first call, then kept by every change of status or place (no pass over
+        the households). People are whole numbers, so it equals :meth:`head_count` to the
+        last bit; :meth:`check_ledger` compares the two once a day. Read-only."""
+        if self._tally is None:
+            self._tally = self.head_count(n_locations)
+            self._vehicle_tally = count_by_status_and_place_of(
+                self.status, self.location, self.has_vehicle, N_STATUS, n_locations)
+        view = self._tally.view()
+        view.flags.writeable = False
+        return view
+
+    def vehicles_staying(self, n_locations: int) -> np.ndarray:
+        """Vehicles of the households staying somewhere (not on the road, not crossed), per
+        place, from the tally of vehicles kept like :meth:`tally` (float64, whole numbers)."""
+        self.tally(n_locations)
+        v = self._vehicle_tally
+        return v[Status.HOME] + v[Status.CAMP] + v[Status.HOST] + v[Status.OPEN] + v[Status.BORDER]
 
     @property
     def ledger(self) -> np.ndarray:
@@ -153,11 +180,15 @@ class Households:
     def check_ledger(self, day: int, by_status: np.ndarray | None = None) -> None:
         """Raise :class:`LedgerError` unless a fresh count agrees with the ledger.
 
-        ``by_status`` is a fresh count of people per status (e.g. a head-count summed over
-        locations); without it the arrays are counted here.
+        ``by_status`` is a fresh count of people per status, or a fresh head-count by
+        [status, place] (then it must also equal the :meth:`tally`, place by place); without
+        it the arrays are counted here.
         """
-        fresh = self.people_by_status() if by_status is None else \
-            np.rint(np.asarray(by_status)).astype(np.int64)
+        counted = None if by_status is None else np.asarray(by_status)
+        if counted is not None and counted.ndim == 2:
+            self._check_tally(day, counted)
+            counted = counted.sum(axis=1)
+        fresh = self.people_by_status() if counted is None else np.rint(counted).astype(np.int64)
         total = int(fresh.sum())
         if total != self.initial_people:
             raise LedgerError(f"people not conserved on day {day}: {total:,} counted, "
@@ -167,6 +198,15 @@ class Households:
                               for s in np.flatnonzero(fresh != self._ledger))
             raise LedgerError(f"people per status disagree with the transitions on day {day}: "
                               f"{wrong} (state changed outside Households, or double-counted)")
+
+    def _check_tally(self, day: int, head_count: np.ndarray) -> None:
+        if self._tally is None or np.array_equal(head_count, self._tally):
+            return
+        s, where = (int(v[0]) for v in np.nonzero(head_count != self._tally))
+        raise LedgerError(f"people by status and place disagree with the transitions on day "
+                          f"{day}: {Status(s).name} at place {where} {head_count[s, where]:,.0f} "
+                          f"counted, {self._tally[s, where]:,.0f} kept (state changed outside "
+                          f"Households, or double-counted)")
 
     # ----------------------------------------------------------------- transitions
     def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...]) -> None:
@@ -181,7 +221,19 @@ class Households:
         self._ledger -= np.rint(np.bincount(was, weights=self.people_weight[idx],
                                             minlength=N_STATUS)).astype(np.int64)
         self._ledger[to] += int(self.size[idx].sum())
+        self._retally(idx, np.full(len(idx), to, dtype=self.status.dtype), self.location[idx])
         self.status[idx] = to
+
+    def _relocate(self, idx: np.ndarray, location: np.ndarray) -> None:
+        """Households ``idx`` (distinct) are now at ``location`` (same status)."""
+        self._retally(idx, self.status[idx], location)
+        self.location[idx] = location
+
+    def _retally(self, idx: np.ndarray, status: np.ndarray, location: np.ndarray) -> None:
+        if self._tally is not None and len(idx):
+            move_in_tally(self._tally, self._vehicle_tally, self.status, self.location,
+                          self.people_weight, self.has_vehicle, np.asarray(idx, dtype=np.int64),
+                          status, np.asarray(location, dtype=np.int64))
 
     def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
         if len(idx) and (self.status[idx] != status).any():
@@ -235,14 +287,14 @@ class Households:
                 progress_km: np.ndarray) -> None:
         """Where today's travel left households in transit: last node passed, road, km along it."""
         self._require(idx, Status.TRANSIT, "travel")
-        self.location[idx] = location
+        self._relocate(idx, location)
         self.next_node[idx] = next_node
         self.progress_km[idx] = progress_km
 
     def arrive(self, idx: np.ndarray, day: int) -> None:
         """Households reach their destination today; admission settles them the same day."""
         self._require(idx, Status.TRANSIT, "arrive")
-        self.location[idx] = self.destination[idx]
+        self._relocate(idx, self.destination[idx])
         self.destination[idx] = -1
         self.arrival_day[idx] = day
 
@@ -286,7 +338,32 @@ class Households:
         if len(idx) and (self.displaced_day[idx] < 0).any():
             raise LedgerError("only a household displaced in this run can return home")
         self._move(idx, Status.HOME, DISPLACED_STAYING)
-        self.location[idx] = self.home[idx]
+        self._relocate(idx, self.home[idx])
         self.destination[idx] = -1
         self.arrival_day[idx] = day
         self.flee_ready_day[idx] = -1
+
+
+@njit(cache=True)
+def move_in_tally(people_tally, vehicle_tally, status, location, people, has_vehicle, idx,
+                  to_status, to_location):
+    """Move households ``idx`` (distinct; their status and location not yet changed) from
+    their cells of the tallies [status, place] to ``to_status``, ``to_location``."""
+    for j in range(len(idx)):
+        i = idx[j]
+        s, at = status[i], location[i]
+        people_tally[s, at] -= people[i]
+        people_tally[to_status[j], to_location[j]] += people[i]
+        if has_vehicle[i]:
+            vehicle_tally[s, at] -= 1.0
+            vehicle_tally[to_status[j], to_location[j]] += 1.0
+
+
+@njit(cache=True)
+def count_by_status_and_place_of(status, location, flag, n_status, n_locations):
+    """Households with ``flag`` by [status, place] (float64)."""
+    out = np.zeros((n_status, n_locations))
+    for i in range(len(status)):
+        if flag[i]:
+            out[status[i], location[i]] += 1.0
+    return out

@@ -95,7 +95,7 @@ class DisplacementModel(Model):
         self.quiet_days = 0                               # days in a row without fighting
         self.government = geo.control_2019 == "government"
         self.captured_day = np.full(geo.n_locations, -1, dtype=np.int64)
-        self.head_count = self.households.head_count(geo.n_locations)   # people [status, loc]
+        self.head_count = self.households.tally(geo.n_locations).copy()   # people [status, loc]
 
         self.space = RoadNetwork(geo, random=self.random)
         self.locations = [Location(self, self.space[i], i) for i in range(geo.n_locations)]
@@ -184,14 +184,14 @@ class DisplacementModel(Model):
             self._fixed = behaviour.FixedTerms.of(hh.risk_tolerance, hh.information, b)
         fixed = self._fixed
         tolerated = fixed.tolerated
-        who, at_home = behaviour.flee_candidates(hh.status, hh.location, hh.home, hh.people_weight,
-                                                 tolerated, upper, self.geography.n_locations)
+        who = behaviour.flee_candidates(hh.status, hh.location, tolerated, upper)
         planning = hh.flee_ready_day >= 0
         if len(who) == 0:
             hh.give_up_plan(np.flatnonzero(planning))
             return
         front_km = self._perceived_front_km()
-        # A float ``out``: once nobody is left at home, ``at_home`` is an empty int64 bincount.
+        # The people at home per home place: a household at home is at its home place.
+        at_home = hh.tally(self.geography.n_locations)[Status.HOME]
         departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
                                    out=np.zeros(self.geography.n_locations),
                                    where=self.initial_residents > 0)
@@ -202,9 +202,7 @@ class DisplacementModel(Model):
             b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin,
             behaviour.perceived_bound(danger, fixed.grid))
         decided = who[behaviour.decide_to_flee(p, self.rng)]
-        supported = np.zeros(len(hh), dtype=bool)
-        supported[who[p > 0]] = True
-        hh.give_up_plan(np.flatnonzero(planning & ~supported))
+        hh.give_up_plan(behaviour.unsupported_plans(np.flatnonzero(planning), who, p))
         new = decided[~planning[decided]]
         d = self.config.departure
         prep = 0 if d.mode == "immediate" else \
@@ -347,7 +345,7 @@ class DisplacementModel(Model):
         recorder counts it, with tonight's other counts, in one pass over the households.
         """
         self.head_count = self.recorder.count_tonight(self.day)
-        self.households.check_ledger(self.day, self.head_count.sum(axis=1))
+        self.households.check_ledger(self.day, self.head_count)
 
     def record(self, flow: np.ndarray, crossed: np.ndarray, arrived: np.ndarray) -> None:
         self.recorder.record(self.day, self.head_count, flow, crossed, arrived)

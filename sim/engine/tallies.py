@@ -72,31 +72,43 @@ def waiting_in_reach(status, location, arrival_day, people, room):
     """The households in the open that can be reached in the queue for the ``room`` (people)
     at their place, in index order: at each place with room, those who arrived up to the
     first arrival day by which the people waiting there fill it (a count by [place, arrival
-    day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it."""
+    day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it.
+
+    The count has a row for each place with room only: a table of every place by every day
+    cost more than the pass over the households (2.0 against 0.4 ms a day at full scale)."""
     n = len(status)
+    row = np.full(len(room), -1, dtype=np.int64)   # the table's row of each place with room
+    n_rows = 0
+    for p in range(len(room)):
+        if room[p] > 0:
+            row[p] = n_rows
+            n_rows += 1
     waiting = np.empty(n, dtype=np.int64)    # one pass over everyone, then over those waiting
     k = 0
     span = 1
     for i in range(n):
-        if status[i] == OPEN and room[location[i]] > 0:
+        if status[i] == OPEN and row[location[i]] >= 0:
             waiting[k] = i
             k += 1
             span = max(span, arrival_day[i] + 2)
-    table = np.zeros((len(room), span))
+    table = np.zeros((n_rows, span))
     for j in range(k):
         i = waiting[j]
-        table[location[i], arrival_day[i] + 1] += people[i]
-    cutoff = np.zeros(len(room), dtype=np.int64)   # days whose running total is below the room
+        table[row[location[i]], arrival_day[i] + 1] += people[i]
+    cutoff = np.zeros(n_rows, dtype=np.int64)   # days whose running total is below the room
     for p in range(len(room)):
+        r = row[p]
+        if r < 0:
+            continue
         total = 0.0
         for d in range(span):
-            total += table[p, d]
+            total += table[r, d]
             if total < room[p]:
-                cutoff[p] += 1
+                cutoff[r] += 1
     reach = 0
     for j in range(k):
         i = waiting[j]
-        if arrival_day[i] + 1 <= cutoff[location[i]]:
+        if arrival_day[i] + 1 <= cutoff[row[location[i]]]:
             waiting[reach] = i
             reach += 1
     return waiting[:reach]
@@ -116,16 +128,6 @@ def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_h
             out[k] = i
             k += 1
     return out[:k]
-
-
-@njit(cache=True)
-def vehicles_staying(status, has_vehicle, location, n_locations):
-    """Vehicles of the households staying somewhere (not on the road, not crossed), per place."""
-    out = np.zeros(n_locations, dtype=np.int64)
-    for i in range(len(status)):
-        s = status[i]   # no branch: an unpredictable one costs more than adding a 0
-        out[location[i]] += np.int64(has_vehicle[i] & (s != TRANSIT) & (s != CROSSED))
-    return out.astype(np.float64)
 
 
 @njit(cache=True)
