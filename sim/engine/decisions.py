@@ -70,8 +70,11 @@ def fixed_terms(risk_tolerance: np.ndarray, information: np.ndarray,
     return risk_tolerance * b.danger_tolerance, e - (e - 1.0) * information
 
 
-EXPONENT_BINS = 8
-"""Bins of the households' exponents for :func:`perceived_bound` (a table of places x bins)."""
+EXPONENT_BINS = 32
+"""Bins of the households' exponents for :func:`perceived_bound` (a table of places x bins).
+With 8, one candidate in three on day 60 of the full assault needed its power taken, of whom
+a third had no excess after all; with 32, one in four (3.3 against 2.4 ms a day; 128 no
+better)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,8 +107,11 @@ def perceived_bound(danger: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """[place, bin]: at least ``danger ** a`` for every exponent ``a`` in the bin
     ``grid[bin]..grid[bin + 1]`` (a power is monotone in its exponent, so the larger of the
     two ends bounds it), with a margin far above the rounding of a power."""
+    ends = np.zeros((len(danger), len(grid)))
+    # 0 ** a is 0 for the exponents a > 0 (they are >= 1: uninformed_danger_exponent >= 1)
+    some = np.flatnonzero(danger != 0.0) if grid[0] > 0 else np.arange(len(danger))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        ends = np.power(danger[:, None], grid[None, :])
+        ends[some] = np.power(danger[some, None], grid[None, :])
     return np.maximum(ends[:, :-1], ends[:, 1:]) * (1.0 + 1e-9)
 
 
