@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import make_scenario
+from test_spawning import spawning_scenario
 
 from sim.config.loading import parse_scenario
 from sim.engine.households import Households, LedgerError, Status
@@ -251,6 +252,46 @@ def test_the_tally_follows_every_transition_and_move_to_the_last_person():
     new = households([Status.HOME, Status.HOME])
     hh.extend(new)                                              # spawning: newcomers enter it
     np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
+
+
+def heading_afresh(hh: Households, n: int) -> np.ndarray:
+    on_road = (hh.status == Status.TRANSIT) & (hh.destination >= 0)
+    return np.bincount(hh.destination[on_road], weights=hh.size[on_road], minlength=n)
+
+
+def test_the_people_heading_for_each_place_follow_every_change_of_destination():
+    hh = households([Status.HOME] * 4 + [Status.TRANSIT] * 3)   # 4, 5, 6 head for place 3
+    n = 6
+    assert hh.heading(n).tolist() == [0, 0, 0, 5 + 6 + 7, 0, 0]
+    hh.set_off(np.array([0, 1]), np.array([4, 5]), day=1, flights=np.array([0, 1]))
+    hh.redirect(np.array([4]), np.array([5]))
+    hh.wait_without_route(np.array([5]))                        # no route: no destination
+    hh.arrive(np.array([6]), day=1)
+    hh.admit_to_camp(np.array([6]))
+    np.testing.assert_array_equal(hh.heading(n), heading_afresh(hh, n))
+    assert hh.heading(n).tolist() == [0, 0, 0, 0, 1, 2 + 5, 0][:n]
+    hh.settle_on_the_way(np.array([0]), day=2)
+    np.testing.assert_array_equal(hh.heading(n), heading_afresh(hh, n))
+
+
+@pytest.mark.parametrize("scenario", [
+    lambda: make_scenario(days=30),
+    lambda: make_scenario(days=30, departure={"mode": "immediate"}),
+    lambda: spawning_scenario(days=25),                 # households enter day by day
+], ids=["offensive", "immediate", "spawning"])
+def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
+    model = DisplacementModel(scenario(), tiny_geo, rng=6)
+    hh, n = model.households, tiny_geo.n_locations
+    moved = 0.0
+    while model.running:
+        model.step()
+        np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
+        np.testing.assert_array_equal(hh.heading(n), heading_afresh(hh, n))
+        vehicles = np.bincount(hh.location[hh.has_vehicle & ~np.isin(hh.status, [1, 6])],
+                               minlength=n)
+        np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)
+        moved += hh.heading(n).sum()
+    assert moved > 0
 
 
 def test_the_daily_check_compares_the_tally_place_by_place(tiny_geo):

@@ -97,3 +97,32 @@ def test_who_may_go_home():
     hh.return_home(going, 10)
     assert (hh.status[going] == Status.HOME).all() and (hh.location[going] == 1).all()
     assert count_safe_days(np.array([0, 3]), np.array([0.01, 0.2]), cfg).tolist() == [1, 0]
+
+
+def test_the_displaced_with_a_safe_home_are_found_from_the_rows_of_safe_homes():
+    from sim.engine.tallies import displaced_with_safe_home
+
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        n, places = int(rng.integers(1, 300)), int(rng.integers(1, 9))
+        home = np.sort(rng.integers(0, places, n)).astype(np.int16)
+        status = rng.integers(0, 7, n).astype(np.int8)
+        displaced_day = np.where(rng.random(n) < 0.6, rng.integers(0, 9, n), -1).astype(np.int16)
+        ready = np.where(rng.random(n) < 0.2, 3, -1).astype(np.int16)
+        safe = rng.random(places) < 0.4
+        rows = np.searchsorted(home, np.arange(places + 1))
+        plain = np.flatnonzero(np.isin(status, [Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER])
+                               & (displaced_day >= 0) & (ready < 0) & safe[home])
+        got = displaced_with_safe_home(status, displaced_day, ready, home, safe, rows)
+        np.testing.assert_array_equal(got, plain)
+        unordered = displaced_with_safe_home(status, displaced_day, ready, home, safe,
+                                             np.zeros(0, np.int64))
+        np.testing.assert_array_equal(unordered, plain)
+
+
+def test_home_rows_only_for_households_in_the_order_of_their_homes():
+    hh = households([Status.HOME] * 4)
+    hh.home[:] = [0, 0, 2, 2]
+    assert hh.home_rows(3).tolist() == [0, 2, 2, 4]
+    hh.extend(households([Status.HOME]))                  # home 0 after home 2: not in order
+    assert len(hh.home_rows(3)) == 0

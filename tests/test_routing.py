@@ -169,3 +169,50 @@ def test_parallel_roads_use_the_cheaper(tmp_path):
     r = plan(geo)
     assert r.cost_km[geo.index("A"), geo.index("B")] == 12.0
     assert r.next_hop[geo.index("A"), geo.index("B")] == geo.index("B")
+
+
+def test_only_the_searched_targets_are_searched_the_others_are_unreachable(idlib_geo):
+    geo = idlib_geo
+    rng = np.random.default_rng(5)
+    danger = rng.random(geo.n_locations) * 0.5
+    gov = rng.random(geo.n_locations) < 0.1
+    cut = rng.random(geo.n_edges) < 0.05
+    targets = np.flatnonzero(np.isin(geo.kind, ["camp", "crossing", "external"]))
+    searched = rng.random(len(targets)) < 0.3
+    full = plan_routes(geo, gov, cut, danger, 4.0, targets=targets)
+    some = plan_routes(geo, gov, cut, danger, 4.0, targets=targets, searched=searched)
+    assert np.array_equal(some.cost_km[:, searched], full.cost_km[:, searched])
+    assert np.array_equal(some.next_hop[:, searched], full.next_hop[:, searched])
+    assert np.isinf(some.cost_km[:, ~searched]).all() and (some.next_hop[:, ~searched] == -1).all()
+    assert np.isfinite(full.cost_km[:, ~searched]).any()       # they were reachable
+    assert np.array_equal(some.usable, full.usable)
+
+
+def test_the_model_searches_only_routes_nobody_reads_today_away(tiny_geo, monkeypatch):
+    # A run whose routes are searched towards every candidate destination, and one searching
+    # only those usable today or some household is on its way to, are the same to the bit.
+    from conftest import make_scenario
+
+    from sim.engine import model as model_module
+    from sim.io.dataset import to_dataset
+
+    def every_target(geo, government, road_cut, danger, penalty, targets=None, searched=None):
+        return plan_routes(geo, government, road_cut, danger, penalty, targets=targets)
+
+    scenario = make_scenario(days=40, capacity={"camp_capacity_scale": 0.3},
+                             behaviour={"max_destination_danger": 0.2})
+    searched = []
+    real = model_module.routing.plan_routes
+
+    def counting(*args, **kwargs):
+        searched.append(int(kwargs["searched"].sum()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model_module.routing, "plan_routes", counting)
+    fewer = to_dataset(model_module.run_model(scenario, seed=3, geography=tiny_geo))
+    monkeypatch.setattr(model_module.routing, "plan_routes", every_target)
+    every = to_dataset(model_module.run_model(scenario, seed=3, geography=tiny_geo))
+    for name in every.data_vars:
+        np.testing.assert_array_equal(fewer[name].values, every[name].values, err_msg=name)
+    n_candidates = len(model_module.DisplacementModel(scenario, tiny_geo).candidates)
+    assert min(searched) < n_candidates                     # some days searched fewer

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
+
+from sim.engine.place_counts import PlaceCounts, read_only
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
@@ -106,8 +107,8 @@ class Households:
         self._weigh()
         self.initial_people = self.people
         self._ledger = self.people_by_status()
-        self._tally: np.ndarray | None = None     # people [status, place], once asked for
-        self._vehicle_tally: np.ndarray | None = None
+        self._counts: PlaceCounts | None = None   # kept by the transitions, once asked for
+        self._home_rows: tuple[int, np.ndarray] | None = None
 
     def _weigh(self) -> None:
         # ``size`` as float64, the weights of every head-count: np.bincount converts integer
@@ -134,10 +135,8 @@ class Households:
         self._weigh()
         self.initial_people += new.people
         self._ledger += new.people_by_status()
-        if self._tally is not None:
-            new.tally(self._tally.shape[1])
-            self._tally += new._tally
-            self._vehicle_tally += new._vehicle_tally
+        if self._counts is not None:
+            self._counts.add(new._place_counts(self._counts.heading.shape[0]))
 
     # ----------------------------------------------------------------- counts
     def people_by_status(self) -> np.ndarray:
@@ -155,22 +154,38 @@ class Households:
     def tally(self, n_locations: int) -> np.ndarray:
         """People by [status, location] right now, as the transitions have moved them: counted
         once on the first call, then kept by every change of status or place (no pass over
-        the households). People are whole numbers, so it equals :meth:`head_count` to the
+        the households; :mod:`sim.engine.place_counts`). It equals :meth:`head_count` to the
         last bit; :meth:`check_ledger` compares the two once a day. Read-only."""
-        if self._tally is None:
-            self._tally = self.head_count(n_locations)
-            self._vehicle_tally = count_by_status_and_place_of(
-                self.status, self.location, self.has_vehicle, N_STATUS, n_locations)
-        view = self._tally.view()
-        view.flags.writeable = False
-        return view
+        return read_only(self._place_counts(n_locations).people)
+
+    def heading(self, n_locations: int) -> np.ndarray:
+        """People in transit towards each place (households with a destination), kept like
+        :meth:`tally` (float64, whole numbers). Read-only."""
+        return read_only(self._place_counts(n_locations).heading)
 
     def vehicles_staying(self, n_locations: int) -> np.ndarray:
         """Vehicles of the households staying somewhere (not on the road, not crossed), per
-        place, from the tally of vehicles kept like :meth:`tally` (float64, whole numbers)."""
-        self.tally(n_locations)
-        v = self._vehicle_tally
+        place, kept like :meth:`tally` (float64, whole numbers)."""
+        v = self._place_counts(n_locations).vehicles
         return v[Status.HOME] + v[Status.CAMP] + v[Status.HOST] + v[Status.OPEN] + v[Status.BORDER]
+
+    def _place_counts(self, n_locations: int) -> PlaceCounts:
+        if self._counts is None:
+            self._counts = PlaceCounts.count(self.status, self.location, self.destination,
+                                             self.people_weight, self.has_vehicle, N_STATUS,
+                                             n_locations, int(Status.TRANSIT))
+        return self._counts
+
+    def home_rows(self, n_locations: int) -> np.ndarray:
+        """The first row of each home place and, last, the number of rows, if the households
+        are in the order of their homes (as synthesised); else empty. Homes do not change, so
+        it is found once (again after households enter)."""
+        if self._home_rows is None or self._home_rows[0] != len(self):
+            home = self.home.astype(np.int64)
+            ordered = len(home) == 0 or bool((home[1:] >= home[:-1]).all()) and home[-1] < n_locations
+            rows = np.searchsorted(home, np.arange(n_locations + 1)) if ordered else np.zeros(0, np.int64)
+            self._home_rows = (len(self), rows)
+        return self._home_rows[1]
 
     @property
     def ledger(self) -> np.ndarray:
@@ -200,12 +215,13 @@ class Households:
                               f"{wrong} (state changed outside Households, or double-counted)")
 
     def _check_tally(self, day: int, head_count: np.ndarray) -> None:
-        if self._tally is None or np.array_equal(head_count, self._tally):
+        kept = None if self._counts is None else self._counts.people
+        if kept is None or np.array_equal(head_count, kept):
             return
-        s, where = (int(v[0]) for v in np.nonzero(head_count != self._tally))
+        s, where = (int(v[0]) for v in np.nonzero(head_count != kept))
         raise LedgerError(f"people by status and place disagree with the transitions on day "
                           f"{day}: {Status(s).name} at place {where} {head_count[s, where]:,.0f} "
-                          f"counted, {self._tally[s, where]:,.0f} kept (state changed outside "
+                          f"counted, {kept[s, where]:,.0f} kept (state changed outside "
                           f"Households, or double-counted)")
 
     # ----------------------------------------------------------------- transitions
@@ -221,19 +237,25 @@ class Households:
         self._ledger -= np.rint(np.bincount(was, weights=self.people_weight[idx],
                                             minlength=N_STATUS)).astype(np.int64)
         self._ledger[to] += int(self.size[idx].sum())
-        self._retally(idx, np.full(len(idx), to, dtype=self.status.dtype), self.location[idx])
+        self._recount(idx, np.full(len(idx), to, dtype=self.status.dtype), self.location[idx],
+                      self.destination[idx])
         self.status[idx] = to
 
     def _relocate(self, idx: np.ndarray, location: np.ndarray) -> None:
         """Households ``idx`` (distinct) are now at ``location`` (same status)."""
-        self._retally(idx, self.status[idx], location)
+        self._recount(idx, self.status[idx], location, self.destination[idx])
         self.location[idx] = location
 
-    def _retally(self, idx: np.ndarray, status: np.ndarray, location: np.ndarray) -> None:
-        if self._tally is not None and len(idx):
-            move_in_tally(self._tally, self._vehicle_tally, self.status, self.location,
-                          self.people_weight, self.has_vehicle, np.asarray(idx, dtype=np.int64),
-                          status, np.asarray(location, dtype=np.int64))
+    def _head_for(self, idx: np.ndarray, destination) -> None:
+        """Households ``idx`` (distinct) now head for ``destination`` (-1: none)."""
+        destination = np.broadcast_to(np.asarray(destination, dtype=self.destination.dtype), len(idx))
+        self._recount(idx, self.status[idx], self.location[idx], destination)
+        self.destination[idx] = destination
+
+    def _recount(self, idx, status, location, destination) -> None:
+        if self._counts is not None:
+            self._counts.move(self.status, self.location, self.destination, self.people_weight,
+                              self.has_vehicle, idx, status, location, destination)
 
     def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
         if len(idx) and (self.status[idx] != status).any():
@@ -253,7 +275,7 @@ class Households:
             raise LedgerError("a flight must be one of the households setting off")
         first = flights[self.displaced_day[flights] < 0]
         self._move(idx, Status.TRANSIT, STAYING)
-        self.destination[idx] = destination
+        self._head_for(idx, destination)
         self.next_node[idx] = -1
         self.progress_km[idx] = 0.0
         self.displaced_day[first] = day
@@ -276,12 +298,12 @@ class Households:
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
         self._require(idx, Status.TRANSIT, "change destination on the way")
-        self.destination[idx] = destination
+        self._head_for(idx, destination)
 
     def wait_without_route(self, idx: np.ndarray) -> None:
         """No route to the destination today: drop it, wait where they are, choose tomorrow."""
         self._require(idx, Status.TRANSIT, "lose their route")
-        self.destination[idx] = -1
+        self._head_for(idx, -1)
 
     def advance(self, idx: np.ndarray, location: np.ndarray, next_node: np.ndarray,
                 progress_km: np.ndarray) -> None:
@@ -295,7 +317,7 @@ class Households:
         """Households reach their destination today; admission settles them the same day."""
         self._require(idx, Status.TRANSIT, "arrive")
         self._relocate(idx, self.destination[idx])
-        self.destination[idx] = -1
+        self._head_for(idx, -1)
         self.arrival_day[idx] = day
 
     def admit_to_camp(self, idx: np.ndarray) -> None:
@@ -322,7 +344,7 @@ class Households:
         self._move(idx, Status.OPEN, (Status.TRANSIT,))
         self.next_node[idx] = -1
         self.progress_km[idx] = 0.0
-        self.destination[idx] = -1
+        self._head_for(idx, -1)
         self.arrival_day[idx] = day
 
     def settle_at_border(self, idx: np.ndarray) -> None:
@@ -339,31 +361,6 @@ class Households:
             raise LedgerError("only a household displaced in this run can return home")
         self._move(idx, Status.HOME, DISPLACED_STAYING)
         self._relocate(idx, self.home[idx])
-        self.destination[idx] = -1
+        self._head_for(idx, -1)
         self.arrival_day[idx] = day
         self.flee_ready_day[idx] = -1
-
-
-@njit(cache=True)
-def move_in_tally(people_tally, vehicle_tally, status, location, people, has_vehicle, idx,
-                  to_status, to_location):
-    """Move households ``idx`` (distinct; their status and location not yet changed) from
-    their cells of the tallies [status, place] to ``to_status``, ``to_location``."""
-    for j in range(len(idx)):
-        i = idx[j]
-        s, at = status[i], location[i]
-        people_tally[s, at] -= people[i]
-        people_tally[to_status[j], to_location[j]] += people[i]
-        if has_vehicle[i]:
-            vehicle_tally[s, at] -= 1.0
-            vehicle_tally[to_status[j], to_location[j]] += 1.0
-
-
-@njit(cache=True)
-def count_by_status_and_place_of(status, location, flag, n_status, n_locations):
-    """Households with ``flag`` by [status, place] (float64)."""
-    out = np.zeros((n_status, n_locations))
-    for i in range(len(status)):
-        if flag[i]:
-            out[status[i], location[i]] += 1.0
-    return out

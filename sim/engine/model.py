@@ -145,10 +145,16 @@ class DisplacementModel(Model):
         self.safe_days = returns.count_safe_days(self.safe_days, self.fear, self.config.returns)
 
     def plan_routes(self) -> None:
-        t, c = self.day, self.conflict
-        self.routes = routing.plan_routes(self.geography, self.government, c.road_cut[t],
+        """Routes towards the candidate destinations usable today (not government-held nor
+        above max_destination_danger), the crossings, and where households in transit head:
+        no other route is read today (tests/test_routing.py)."""
+        t, c, geo = self.day, self.conflict, self.geography
+        used = ~self.government & (self.danger <= self.config.behaviour.max_destination_danger)
+        used |= geo.kind == "crossing"
+        used |= self.households.heading(geo.n_locations) > 0
+        self.routes = routing.plan_routes(geo, self.government, c.road_cut[t],
                                           self.danger, self.config.movement.danger_route_penalty,
-                                          targets=self.candidates)
+                                          targets=self.candidates, searched=used[self.candidates])
 
     def enter(self) -> np.ndarray:
         """Spawning mode: today's newcomers enter at the places in danger and set off."""
@@ -183,8 +189,7 @@ class DisplacementModel(Model):
         if self._fixed is None or len(self._fixed) != len(hh):   # households may enter
             self._fixed = behaviour.FixedTerms.of(hh.risk_tolerance, hh.information, b)
         fixed = self._fixed
-        tolerated = fixed.tolerated
-        who = behaviour.flee_candidates(hh.status, hh.location, tolerated, upper)
+        who = behaviour.flee_candidates(hh.status, hh.location, fixed.tolerated, upper)
         planning = hh.flee_ready_day >= 0
         if len(who) == 0:
             hh.give_up_plan(np.flatnonzero(planning))
@@ -192,12 +197,12 @@ class DisplacementModel(Model):
         front_km = self._perceived_front_km()
         # The people at home per home place: a household at home is at its home place.
         at_home = hh.tally(self.geography.n_locations)[Status.HOME]
-        departed_share = np.divide(self.initial_residents - at_home, self.initial_residents,
-                                   out=np.zeros(self.geography.n_locations),
-                                   where=self.initial_residents > 0)
+        residents = self.initial_residents
+        departed_share = np.divide(residents - at_home, residents, out=np.zeros(len(residents)),
+                                   where=residents > 0)
         p = behaviour.flee_probability_of(
             who, hh.location, danger, np.exp(-front_km / b.front_proximity_scale_km), departed_share,
-            tolerated, fixed.exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
+            fixed.tolerated, fixed.exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
             b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight, b.social_weight,
             b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin,
             behaviour.perceived_bound(danger, fixed.grid))
@@ -339,11 +344,9 @@ class DisplacementModel(Model):
         self.recorder.note_settled(np.concatenate([journeys, waits]))
 
     def take_head_count(self) -> None:
-        """Tonight's head-count by status and location, checked against the households' ledger.
-
-        Tomorrow's destination choice reads it as what households know of crowding. The
-        recorder counts it, with tonight's other counts, in one pass over the households.
-        """
+        """Tonight's head-count by status and place, checked against the households' ledger
+        and tally by place; tomorrow's destination choice reads it as what households know of
+        crowding. The recorder counts it, with tonight's other counts, in one pass."""
         self.head_count = self.recorder.count_tonight(self.day)
         self.households.check_ledger(self.day, self.head_count)
 

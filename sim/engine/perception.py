@@ -14,7 +14,6 @@ import numpy as np
 
 from sim.config.scenario import BehaviourConfig
 from sim.engine.households import Households, Status
-from sim.engine.tallies import people_heading_to
 
 
 def fear_after(previous: np.ndarray, danger: np.ndarray, memory_days: float) -> np.ndarray:
@@ -49,6 +48,6 @@ def room_people(hh: Households, head_count: np.ndarray, kind: np.ndarray,
     there now; none at a crossing (a queue, not a place to stay)."""
     occupied = head_count[Status.CAMP] + head_count[Status.HOST] + \
         np.where(kind == "camp", head_count[Status.HOME], 0.0)
-    heading = people_heading_to(hh.status, hh.destination, hh.people_weight, len(kind))
+    heading = hh.heading(len(kind))
     room = camp_capacity + host_capacity - occupied - heading
     return np.where(kind == "crossing", 0.0, np.maximum(room, 0.0))

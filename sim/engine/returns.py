@@ -47,7 +47,8 @@ def returning_home(hh: Households, safe_days: np.ndarray, government: np.ndarray
         return np.zeros(0, dtype=np.int64)           # nowhere safe long enough: nobody goes
     safe_home = ~camp_home & (safe_days >= cfg.return_after_safe_days)   # per place
     # The displaced staying somewhere (DISPLACED_STAYING), no plan to flee, home safe:
-    who = displaced_with_safe_home(hh.status, hh.displaced_day, hh.flee_ready_day, hh.home, safe_home)
+    who = displaced_with_safe_home(hh.status, hh.displaced_day, hh.flee_ready_day, hh.home, safe_home,
+                                   hh.home_rows(len(safe_home)))
     home = hh.home[who]
     chance = cfg.return_per_day * np.where(government[home], cfg.return_to_government_factor, 1.0)
     return who[rng.random(len(who)) < chance]

@@ -54,15 +54,19 @@ def plan_routes(
     danger: np.ndarray,
     danger_route_penalty: float,
     targets: np.ndarray | None = None,
+    searched: np.ndarray | None = None,
 ) -> Routes:
-    """Today's routes towards ``targets`` (node indices; default every node)."""
+    """Today's routes towards ``targets`` (node indices; default every node); with
+    ``searched`` (bool per target), towards those only: the others' columns are unreachable
+    (cost inf, no next hop)."""
     n = geo.n_locations
     targets = np.arange(n) if targets is None else np.asarray(targets, dtype=np.int64)
+    searched = np.ones(len(targets), dtype=bool) if searched is None else np.asarray(searched, bool)
     a, b = geo.edge_from, geo.edge_to
     cost = geo.edge_length_km * (1.0 + danger_route_penalty * np.maximum(danger[a], danger[b]))
     fwd = ~road_cut & ~government[b]
     back = ~road_cut & ~government[a]
-    cost_t, hop_t = _searches_from_targets(a, b, cost, fwd, back, targets, n)
+    cost_t, hop_t = _searches_from_targets(a, b, cost, fwd, back, targets, n, searched)
     slot = np.full(n, -1, dtype=np.int64)
     slot[targets] = np.arange(len(targets))
     return Routes(targets=targets, slot=slot, next_hop=np.ascontiguousarray(hop_t.T),
@@ -70,9 +74,10 @@ def plan_routes(
 
 
 @njit(cache=True)
-def _searches_from_targets(a, b, cost, fwd, back, targets, n):
-    """Dijkstra from each target over the reversed usable roads: ``cost_t[k, v]`` is the cost
-    from ``v`` to ``targets[k]``, ``hop_t[k, v]`` the next node on that route (-1: none)."""
+def _searches_from_targets(a, b, cost, fwd, back, targets, n, searched):
+    """Dijkstra from each target with ``searched`` over the reversed usable roads:
+    ``cost_t[k, v]`` is the cost from ``v`` to ``targets[k]``, ``hop_t[k, v]`` the next node
+    on that route (-1: none; inf and -1 throughout for a target not searched)."""
     # the reversed graph as CSR: road u -> v usable becomes v -> u
     m = a.shape[0]
     degree = np.zeros(n + 1, np.int64)
@@ -101,6 +106,8 @@ def _searches_from_targets(a, b, cost, fwd, back, targets, n):
     heap_node = np.empty(indptr[n] + 1, np.int64)
     settled = np.zeros(n, np.bool_)
     for j in range(k):
+        if not searched[j]:
+            continue
         dist, hop = cost_t[j], hop_t[j]
         settled[:] = False
         t = targets[j]

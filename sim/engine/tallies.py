@@ -27,16 +27,6 @@ def count_by_status_and_place(status, location, people, out):
 
 
 @njit(cache=True)
-def people_heading_to(status, destination, people, n_locations):
-    """People in transit towards each place (households with a destination)."""
-    out = np.zeros(n_locations)
-    for i in range(len(status)):
-        if status[i] == TRANSIT and destination[i] >= 0:
-            out[destination[i]] += people[i]
-    return out
-
-
-@njit(cache=True)
 def open_and_sheltered(status, free):
     """Households with ``free[i]``: those in the open, and those in a camp or with hosts."""
     n = len(status)
@@ -113,18 +103,26 @@ def waiting_in_reach(status, location, arrival_day, people, room):
 
 
 @njit(cache=True)
-def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_home):
+def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_home, home_start):
     """Households displaced in this run, staying somewhere (camp, host, open, border), with no
-    plan to flee, whose home place is ``safe_home``; in index order."""
+    plan to flee, whose home place is ``safe_home``; in index order.
+
+    ``home_start`` (from :meth:`Households.home_rows`; empty if the households are not in
+    the order of their homes): the first row of each home place, so only the rows of safe
+    homes are read (after the first days of an offensive almost no home is safe)."""
     n = len(status)
     out = np.empty(n, dtype=np.int64)
     k = 0
-    for i in range(n):
-        s = status[i]
-        if (s == CAMP or s == HOST or s == OPEN or s == BORDER) and displaced_day[i] >= 0 \
-                and flee_ready_day[i] < 0 and safe_home[home[i]]:
-            out[k] = i
-            k += 1
+    by_home = len(home_start) > 0
+    for p in range(len(safe_home) if by_home else 1):
+        if by_home and not safe_home[p]:
+            continue
+        for i in range(home_start[p] if by_home else 0, home_start[p + 1] if by_home else n):
+            s = status[i]
+            if (s == CAMP or s == HOST or s == OPEN or s == BORDER) and displaced_day[i] >= 0 \
+                    and flee_ready_day[i] < 0 and safe_home[home[i]]:
+                out[k] = i
+                k += 1
     return out[:k]
 
 
