@@ -287,6 +287,9 @@ def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
         model.step()
         np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
         np.testing.assert_array_equal(hh.heading(n), heading_afresh(hh, n))
+        at_node = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
+        np.testing.assert_array_equal(
+            hh.queued(n), np.bincount(hh.location[at_node], weights=hh.size[at_node], minlength=n))
         vehicles = np.bincount(hh.location[hh.has_vehicle & ~np.isin(hh.status, [1, 6])],
                                minlength=n)
         np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)

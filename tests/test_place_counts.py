@@ -10,9 +10,10 @@ from sim.engine.place_counts import PlaceCounts
 TRANSIT, N_STATUS = 1, 7
 
 
-def fresh(status, location, destination, people, vehicle, n):
-    c = PlaceCounts.count(status, location, destination, people, vehicle, N_STATUS, n, TRANSIT)
-    return c.people.copy(), c.vehicles.copy(), c.heading.copy()
+def fresh(status, location, destination, next_node, people, vehicle, n):
+    c = PlaceCounts.count(status, location, destination, next_node, people, vehicle, N_STATUS, n,
+                          TRANSIT)
+    return c.people.copy(), c.vehicles.copy(), c.heading.copy(), c.queued.copy()
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -22,29 +23,36 @@ def test_moving_households_keeps_every_count_equal_to_a_fresh_one(seed):
     status = rng.integers(0, N_STATUS, n_hh).astype(np.int8)
     location = rng.integers(0, n, n_hh).astype(np.int16)
     destination = np.where(rng.random(n_hh) < 0.5, rng.integers(0, n, n_hh), -1).astype(np.int16)
+    next_node = np.where(rng.random(n_hh) < 0.5, rng.integers(0, n, n_hh), -1).astype(np.int16)
     people = rng.integers(1, 12, n_hh).astype(np.float64)
     vehicle = rng.random(n_hh) < 0.3
-    kept = PlaceCounts.count(status, location, destination, people, vehicle, N_STATUS, n, TRANSIT)
+    kept = PlaceCounts.count(status, location, destination, next_node, people, vehicle, N_STATUS,
+                             n, TRANSIT)
     np.testing.assert_array_equal(kept.people.sum(axis=1), np.bincount(status, people, N_STATUS))
     for _ in range(30):
         idx = rng.choice(n_hh, int(rng.integers(0, 40)), replace=False)
         to_s = rng.integers(0, N_STATUS, len(idx)).astype(np.int8)
         to_l = np.where(rng.random(len(idx)) < 0.5, location[idx], rng.integers(0, n, len(idx)))
         to_d = rng.integers(-1, n, len(idx))
-        kept.move(status, location, destination, people, vehicle, idx, to_s, to_l, to_d)
-        status[idx], location[idx], destination[idx] = to_s, to_l, to_d
-    want = fresh(status, location, destination, people, vehicle, n)
-    for got, expected in zip((kept.people, kept.vehicles, kept.heading), want):
+        to_nn = np.where(rng.random(len(idx)) < 0.5, -1, rng.integers(0, n, len(idx)))
+        kept.move(status, location, destination, next_node, people, vehicle, idx, to_s, to_l,
+                  to_d, to_nn)
+        status[idx], location[idx], destination[idx], next_node[idx] = to_s, to_l, to_d, to_nn
+    want = fresh(status, location, destination, next_node, people, vehicle, n)
+    for got, expected in zip((kept.people, kept.vehicles, kept.heading, kept.queued), want):
         np.testing.assert_array_equal(got, expected)
     on_road = (status == TRANSIT) & (destination >= 0)
     np.testing.assert_array_equal(kept.heading, np.bincount(destination[on_road], people[on_road], n))
+    at_node = (status == TRANSIT) & (next_node < 0)
+    np.testing.assert_array_equal(kept.queued, np.bincount(location[at_node], people[at_node], n))
 
 
 def test_counts_of_two_sets_add_up():
     one = PlaceCounts.count(np.array([0, 1], np.int8), np.array([0, 1]), np.array([-1, 2]),
-                            np.array([3.0, 4.0]), np.array([True, False]), N_STATUS, 3, TRANSIT)
-    two = PlaceCounts.count(np.array([1], np.int8), np.array([2]), np.array([2]),
+                            np.array([-1, -1]), np.array([3.0, 4.0]), np.array([True, False]),
+                            N_STATUS, 3, TRANSIT)
+    two = PlaceCounts.count(np.array([1], np.int8), np.array([2]), np.array([2]), np.array([0]),
                             np.array([5.0]), np.array([True]), N_STATUS, 3, TRANSIT)
     one.add(two)
-    assert one.heading.tolist() == [0, 0, 9]
+    assert one.heading.tolist() == [0, 0, 9] and one.queued.tolist() == [0, 4, 0]
     assert one.people[1].tolist() == [0, 4, 5] and one.vehicles[:, 0].tolist()[:2] == [1, 0]

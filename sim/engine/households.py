@@ -158,6 +158,10 @@ class Households:
         last bit; :meth:`check_ledger` compares the two once a day. Read-only."""
         return read_only(self._place_counts(n_locations).people)
 
+    def queued(self, n_locations: int) -> np.ndarray:
+        """People in transit waiting at each node (not on a road), kept like :meth:`tally`."""
+        return read_only(self._place_counts(n_locations).queued)
+
     def heading(self, n_locations: int) -> np.ndarray:
         """People in transit towards each place (households with a destination), kept like
         :meth:`tally` (float64, whole numbers). Read-only."""
@@ -172,8 +176,8 @@ class Households:
     def _place_counts(self, n_locations: int) -> PlaceCounts:
         if self._counts is None:
             self._counts = PlaceCounts.count(self.status, self.location, self.destination,
-                                             self.people_weight, self.has_vehicle, N_STATUS,
-                                             n_locations, int(Status.TRANSIT))
+                                             self.next_node, self.people_weight, self.has_vehicle,
+                                             N_STATUS, n_locations, int(Status.TRANSIT))
         return self._counts
 
     def home_rows(self, n_locations: int) -> np.ndarray:
@@ -238,24 +242,29 @@ class Households:
                                             minlength=N_STATUS)).astype(np.int64)
         self._ledger[to] += int(self.size[idx].sum())
         self._recount(idx, np.full(len(idx), to, dtype=self.status.dtype), self.location[idx],
-                      self.destination[idx])
+                      self.destination[idx], self.next_node[idx])
         self.status[idx] = to
 
-    def _relocate(self, idx: np.ndarray, location: np.ndarray) -> None:
-        """Households ``idx`` (distinct) are now at ``location`` (same status)."""
-        self._recount(idx, self.status[idx], location, self.destination[idx])
+    def _relocate(self, idx: np.ndarray, location: np.ndarray, next_node=None) -> None:
+        """Households ``idx`` (distinct) are now at ``location`` (same status), on the road to
+        ``next_node`` (-1: at the node; default: the road they were on)."""
+        road = self.next_node[idx] if next_node is None else \
+            np.broadcast_to(np.asarray(next_node, dtype=self.next_node.dtype), len(idx))
+        self._recount(idx, self.status[idx], location, self.destination[idx], road)
         self.location[idx] = location
+        self.next_node[idx] = road
 
     def _head_for(self, idx: np.ndarray, destination) -> None:
         """Households ``idx`` (distinct) now head for ``destination`` (-1: none)."""
         destination = np.broadcast_to(np.asarray(destination, dtype=self.destination.dtype), len(idx))
-        self._recount(idx, self.status[idx], self.location[idx], destination)
+        self._recount(idx, self.status[idx], self.location[idx], destination, self.next_node[idx])
         self.destination[idx] = destination
 
-    def _recount(self, idx, status, location, destination) -> None:
+    def _recount(self, idx, status, location, destination, next_node) -> None:
         if self._counts is not None:
-            self._counts.move(self.status, self.location, self.destination, self.people_weight,
-                              self.has_vehicle, idx, status, location, destination)
+            self._counts.move(self.status, self.location, self.destination, self.next_node,
+                              self.people_weight, self.has_vehicle, idx, status, location,
+                              destination, next_node)
 
     def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
         if len(idx) and (self.status[idx] != status).any():
@@ -271,12 +280,12 @@ class Households:
         begins today and any plan to flee is carried out. Returns the households displaced for
         the first time in this run.
         """
-        if not np.isin(flights, idx).all():
+        if not np.isin(flights, idx, kind="table").all():   # a table, not a sort
             raise LedgerError("a flight must be one of the households setting off")
         first = flights[self.displaced_day[flights] < 0]
         self._move(idx, Status.TRANSIT, STAYING)
         self._head_for(idx, destination)
-        self.next_node[idx] = -1
+        self._relocate(idx, self.location[idx], -1)
         self.progress_km[idx] = 0.0
         self.displaced_day[first] = day
         self.times_displaced[flights] += 1
@@ -309,8 +318,12 @@ class Households:
                 progress_km: np.ndarray) -> None:
         """Where today's travel left households in transit: last node passed, road, km along it."""
         self._require(idx, Status.TRANSIT, "travel")
-        self._relocate(idx, location)
-        self.next_node[idx] = next_node
+        self._relocate(idx, location, next_node)
+        self.progress_km[idx] = progress_km
+
+    def progress_along(self, idx: np.ndarray, progress_km: np.ndarray) -> None:
+        """Households in transit that stayed on their road (or at their node) today."""
+        self._require(idx, Status.TRANSIT, "travel")
         self.progress_km[idx] = progress_km
 
     def arrive(self, idx: np.ndarray, day: int) -> None:
@@ -342,7 +355,7 @@ class Households:
         """A journey that has lasted too long ends: TRANSIT -> OPEN at the last node passed
         (where the household was counted in transit), its destination dropped."""
         self._move(idx, Status.OPEN, (Status.TRANSIT,))
-        self.next_node[idx] = -1
+        self._relocate(idx, self.location[idx], -1)
         self.progress_km[idx] = 0.0
         self._head_for(idx, -1)
         self.arrival_day[idx] = day

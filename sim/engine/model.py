@@ -43,7 +43,7 @@ from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
 from sim.engine.response import Response
-from sim.engine.tallies import ready_and_queued
+from sim.engine.tallies import ready_to_flee
 from sim.world.border import build_border_timeline
 from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
@@ -223,9 +223,8 @@ class DisplacementModel(Model):
         """Wanting is not being able: which households ready to flee have the means today
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
-        # Households ready today, and the people queued at each node (not on a road): one pass.
-        ready, queued_people = ready_and_queued(hh.flee_ready_day, self.day, hh.status, hh.next_node,
-                                                hh.location, hh.people_weight, len(self.danger))
+        # Households ready today, and the people queued at each node (not on a road).
+        ready, queued_people = ready_to_flee(hh.flee_ready_day, self.day), hh.queued(len(self.danger))
         room = departure.exit_room_people(self.geography, self.routes.usable, self.road_capacity,
                                           queued_people)
         leaving = departure.leave_today(hh, ready, self.geography.n_locations,

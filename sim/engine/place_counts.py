@@ -3,7 +3,8 @@
 :class:`~sim.engine.households.Households` moves a household's people from cell to cell as it
 changes status, place or destination, so the rules that need a head-count now (admission's
 occupancy, the people at home of the decision to flee, the vehicles of shared seats, the
-people heading for each place, the destinations routes are searched to) read it without a
+people heading for each place, the destinations routes are searched to, the people queued
+at each node for a road out) read it without a
 pass over 455,000 households. People are whole numbers, so every sum is exact in any order:
 the counts equal a fresh count to the last bit; the model checks the head-count against the
 recorder's own count every night (``Households.check_ledger``).
@@ -24,39 +25,45 @@ class PlaceCounts:
     people: np.ndarray     # [status, place] people
     vehicles: np.ndarray   # [status, place] households with a vehicle
     heading: np.ndarray    # [place] people in transit towards it (a destination)
+    queued: np.ndarray     # [place] people in transit waiting at it (no road ahead)
     transit: int           # the status code of being in transit
 
     @classmethod
-    def count(cls, status, location, destination, people, has_vehicle, n_status: int,
+    def count(cls, status, location, destination, next_node, people, has_vehicle, n_status: int,
               n_locations: int, transit: int) -> "PlaceCounts":
         """Count them afresh (once, when first asked for)."""
         out = cls(np.zeros((n_status, n_locations)), np.zeros((n_status, n_locations)),
-                  np.zeros(n_locations), transit)
+                  np.zeros(n_locations), np.zeros(n_locations), transit)
         every = np.arange(len(status), dtype=np.int64)
         unseen = np.full(len(status), -1, dtype=status.dtype)   # as if from nowhere
-        _move_counts(out.people, out.vehicles, out.heading, transit, unseen, location,
-                     destination, people, has_vehicle, every, status, location, destination)
+        _move_counts(out.people, out.vehicles, out.heading, out.queued, transit, unseen, location,
+                     destination, next_node, people, has_vehicle, every, status, location,
+                     destination, next_node)
         return out
 
     def add(self, other: "PlaceCounts") -> None:
         self.people += other.people
         self.vehicles += other.vehicles
         self.heading += other.heading
+        self.queued += other.queued
 
-    def move(self, status, location, destination, people, has_vehicle, idx, to_status,
-             to_location, to_destination) -> None:
+    def move(self, status, location, destination, next_node, people, has_vehicle, idx, to_status,
+             to_location, to_destination, to_next_node) -> None:
         """Households ``idx`` (distinct; their arrays not yet changed) go to ``to_status``,
-        ``to_location`` and ``to_destination`` (one of each per household)."""
+        ``to_location``, ``to_destination`` and ``to_next_node`` (one of each per household)."""
         if len(idx):
-            _move_counts(self.people, self.vehicles, self.heading, self.transit, status, location,
-                         destination, people, has_vehicle, np.asarray(idx, dtype=np.int64),
-                         np.asarray(to_status), np.asarray(to_location, dtype=np.int64),
-                         np.asarray(to_destination, dtype=np.int64))
+            _move_counts(self.people, self.vehicles, self.heading, self.queued, self.transit,
+                         status, location, destination, next_node, people, has_vehicle,
+                         np.asarray(idx, dtype=np.int64), np.asarray(to_status),
+                         np.asarray(to_location, dtype=np.int64),
+                         np.asarray(to_destination, dtype=np.int64),
+                         np.asarray(to_next_node, dtype=np.int64))
 
 
 @njit(cache=True)
-def _move_counts(people_at, vehicles_at, heading, transit, status, location, destination, people,
-                 has_vehicle, idx, to_status, to_location, to_destination):
+def _move_counts(people_at, vehicles_at, heading, queued, transit, status, location, destination,
+                 next_node, people, has_vehicle, idx, to_status, to_location, to_destination,
+                 to_next_node):
     """Move each household ``idx[j]`` out of its cells (none for status -1) into those of
     ``to_*[j]``."""
     for j in range(len(idx)):
@@ -72,6 +79,10 @@ def _move_counts(people_at, vehicles_at, heading, transit, status, location, des
             heading[destination[i]] -= people[i]
         if ts == transit and to_destination[j] >= 0:
             heading[to_destination[j]] += people[i]
+        if s == transit and next_node[i] < 0:
+            queued[at] -= people[i]
+        if ts == transit and to_next_node[j] < 0:
+            queued[tl] += people[i]
 
 
 def read_only(a: np.ndarray) -> np.ndarray:

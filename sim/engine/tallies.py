@@ -127,18 +127,14 @@ def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_h
 
 
 @njit(cache=True)
-def ready_and_queued(flee_ready_day, day, status, next_node, location, people, n_locations):
-    """Households ready to flee today (``flee_ready_day`` in 0..``day``), in index order; and
-    the people in transit queued at each node (not on a road)."""
-    n = len(status)
-    ready = np.empty(n, dtype=np.int64)
+def ready_to_flee(flee_ready_day, day):
+    """Households ready to flee today (``flee_ready_day`` in 0..``day``), in index order
+    (selected without a branch, as in :func:`sim.engine.decisions.flee_candidates`)."""
+    n = len(flee_ready_day)
+    ready = np.empty(n + 1, dtype=np.int64)
     k = 0
-    queued = np.zeros(n_locations)
     for i in range(n):
         r = flee_ready_day[i]
-        if r >= 0 and r <= day:
-            ready[k] = i
-            k += 1
-        if status[i] == TRANSIT and next_node[i] < 0:
-            queued[location[i]] += people[i]
-    return ready[:k], queued
+        ready[k] = i
+        k += (r >= 0) & (r <= day)
+    return ready[:k]

@@ -46,11 +46,16 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     nxt = hh.next_node[idx].astype(np.int64)
     prog = hh.progress_km[idx].astype(np.float64)
     budget = np.where(hh.by_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
+    loc_before, nxt_before = loc.copy(), nxt.copy()
     arrived, stuck = hop_along(loc, nxt, prog, budget, hh.destination[idx].astype(np.int64),
                                hh.people_weight[idx], routes.usable, routes.next_hop, routes.slot,
                                geo.edge_matrix, geo.edge_from, geo.edge_length_km.astype(np.float64),
                                cap_left, flow)
-    hh.advance(idx, loc, nxt, prog)
+    # Only those who passed a node or took a road change place (most wait at a node, or stay
+    # on theirs); everyone's progress along the road is written.
+    moved = (loc != loc_before) | (nxt != nxt_before)
+    hh.advance(idx[moved], loc[moved], nxt[moved], prog[moved])
+    hh.progress_along(idx[~moved], prog[~moved])
     return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow.reshape(-1, 2))
 
 
