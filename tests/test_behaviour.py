@@ -235,3 +235,43 @@ def test_a_plan_is_given_up_where_the_danger_no_longer_supports_it():
         supported[who[p > 0]] = True
         want = planning[~supported[planning]]
         np.testing.assert_array_equal(unsupported_plans(planning, who, p), want)
+
+
+@pytest.mark.parametrize("base_rate", [0.0, 0.01])
+def test_candidates_that_may_flee_decide_as_if_every_candidate_drew(base_rate):
+    # The model draws one uniform per candidate but weighs only those the exact shortcut
+    # does not rule out: the same decisions as weighing every candidate.
+    from sim.engine.decisions import (
+        FixedTerms,
+        decide_among,
+        flee_candidates,
+        flee_probability_of,
+        perceived_bound,
+    )
+    rng = np.random.default_rng(4)
+    n, places = 3000, 40
+    b = BehaviourConfig(base_flee_rate_per_day=base_rate)
+    status = rng.integers(0, 7, n).astype(np.int8)
+    location = rng.integers(0, places, n).astype(np.int16)
+    fixed = FixedTerms.of(rng.random(n).astype(np.float32), rng.random(n).astype(np.float32), b)
+    danger = np.where(rng.random(places) < 0.3, 0.0, rng.random(places))
+    proximity = rng.random(places) * 0.5
+    pull = b.front_proximity_weight * proximity
+    upper = danger + pull if base_rate == 0.0 else np.full(places, np.inf)
+    bound = perceived_bound(danger, fixed.grid)
+    n_who, may, at = flee_candidates(status, location, fixed.tolerated, upper, bound,
+                                     fixed.exponent_bin, pull, base_rate != 0.0)
+    who = np.flatnonzero((status != 1) & (status != 6) & (upper[location] > fixed.tolerated))
+    assert n_who == len(who) and np.array_equal(who[at], may)
+    assert len(may) < len(who) if base_rate == 0.0 else len(may) == len(who)   # a base rate: all
+    args = (location, danger, proximity, np.zeros(places), fixed.tolerated, fixed.exponent,
+            np.ones(n, bool), np.zeros(n, bool), np.zeros(n, np.int16), b.base_flee_rate_per_day,
+            b.flee_propensity, b.front_proximity_weight, b.social_weight, b.no_vehicle_factor,
+            b.prior_displacement_factor, fixed.exponent_bin, bound)
+    p_all = flee_probability_of(who, *args)
+    p_may = flee_probability_of(may, *args)
+    assert (p_all[np.setdiff1d(np.arange(len(who)), at)] == 0).all()   # ruled out: no chance
+    every = who[np.random.default_rng(9).random(len(who)) < p_all]
+    some = may[decide_among(n_who, at, p_may, np.random.default_rng(9))]
+    np.testing.assert_array_equal(every, some)
+    assert len(every) > 0
