@@ -119,32 +119,21 @@ STATUS_TRANSIT, STATUS_CROSSED = int(Status.TRANSIT), int(Status.CROSSED)
 
 
 @njit(cache=True)
-def flee_candidates(status, location, tolerated, upper_danger, bound, exponent_bin, pull,
-                    everyone_may):
-    """One pass over the households: how many are candidates to flee (staying somewhere, and
-    their place's ``upper_danger`` >= perceived danger exceeds their tolerated danger: each
-    draws a uniform), and which of them may have a flight probability above 0 - the exact
-    shortcut of :func:`flee_probability_of` does not rule them out (``bound[place,
-    exponent_bin]`` plus the front's ``pull`` per place), or ``everyone_may`` (a base rate) -
-    as their rows and their positions among the candidates, in index order.
+def flee_candidates(status, location, tolerated, upper_danger):
+    """One pass over the households: those staying somewhere whose place's danger can exceed
+    their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order.
 
-    The selections are written without a branch (each index is written, and kept by moving
+    The selection is written without a branch (each index is written, and kept by moving
     on): whether a household is a candidate is a coin toss to the processor, and a
     mispredicted branch per household cost three times the pass (2.7 against 0.8 ms)."""
     n = len(status)
-    rows = np.empty(n + 1, dtype=np.int64)
-    at = np.empty(n + 1, dtype=np.int64)
+    who = np.empty(n + 1, dtype=np.int64)
     n_who = 0
-    n_may = 0
     for i in range(n):
-        s, where, t = status[i], location[i], tolerated[i]
-        candidate = (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) & (upper_danger[where] > t)
-        ruled_out = bound[where, exponent_bin[i]] + pull[where] <= t
-        rows[n_may] = i
-        at[n_may] = n_who
-        n_may += candidate & (everyone_may | (ruled_out == False))  # noqa: E712 (no branch)
-        n_who += candidate
-    return n_who, rows[:n_may], at[:n_may]
+        s = status[i]
+        who[n_who] = i
+        n_who += (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) & (upper_danger[location[i]] > tolerated[i])
+    return who[:n_who]
 
 
 @njit(cache=True)
@@ -194,14 +183,6 @@ def flee_probability(*args, **kwargs) -> np.ndarray:
 def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One independent draw per household per day."""
     return rng.random(len(probability)) < probability
-
-
-def decide_among(n_candidates: int, at: np.ndarray, probability: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
-    """:func:`decide_to_flee` of ``n_candidates`` households of which only those at positions
-    ``at`` have a ``probability`` above 0 (the others cannot decide): the same draws, so the
-    same decisions, of those."""
-    return rng.random(n_candidates)[at] < probability
 
 
 def candidate_destinations(kind: np.ndarray, camp_capacity: np.ndarray,
