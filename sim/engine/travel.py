@@ -34,8 +34,12 @@ class TravelResult:
 def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_day: np.ndarray,
            vehicle_speed_km_per_day: float, foot_speed_km_per_day: float,
            rng: np.random.Generator) -> TravelResult:
-    # A fresh random order each day decides who gets onto a full road first.
-    idx = rng.permutation(np.flatnonzero(hh.status == Status.TRANSIT))
+    # A fresh random order each day decides who gets onto a full road first. The households'
+    # state is read and written in index order (streaming through memory, not hopping), and
+    # the kernel takes them in the random order: the same order as permuting the households
+    # (``permutation(idx)`` is ``idx[permutation(len(idx))]``), so the same day.
+    idx = np.flatnonzero(hh.status == Status.TRANSIT)
+    order = rng.permutation(len(idx))
     flow = np.zeros(2 * geo.n_edges)     # index 2 e + direction
     if len(idx) == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -47,7 +51,7 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     prog = hh.progress_km[idx].astype(np.float64)
     budget = np.where(hh.by_vehicle[idx], vehicle_speed_km_per_day, foot_speed_km_per_day)
     loc_before, nxt_before = loc.copy(), nxt.copy()
-    arrived, stuck = hop_along(loc, nxt, prog, budget, hh.destination[idx].astype(np.int64),
+    arrived, stuck = hop_along(order, loc, nxt, prog, budget, hh.destination[idx].astype(np.int64),
                                hh.people_weight[idx], routes.usable, routes.next_hop, routes.slot,
                                geo.edge_matrix, geo.edge_from, geo.edge_length_km.astype(np.float64),
                                cap_left, flow)
@@ -56,15 +60,17 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     moved = (loc != loc_before) | (nxt != nxt_before)
     hh.advance(idx[moved], loc[moved], nxt[moved], prog[moved])
     hh.progress_along(idx[~moved], prog[~moved])
-    return TravelResult(arrived=idx[arrived], stuck=idx[stuck], flow_people=flow.reshape(-1, 2))
+    in_order = idx[order]                # the day's random order, as the rules after it see it
+    return TravelResult(arrived=in_order[arrived[order]], stuck=in_order[stuck[order]],
+                        flow_people=flow.reshape(-1, 2))
 
 
 @njit(cache=True)
-def hop_along(loc, nxt, prog, budget, dest, size, usable, next_hop, slot, edge_of, edge_from,
-              length_km, cap_left, flow):
-    """One day's travel of the households in transit, in their random order (updates ``loc``,
-    ``nxt``, ``prog``, ``budget``, ``cap_left`` and ``flow`` in place; returns the masks
-    arrived and stuck).
+def hop_along(order, loc, nxt, prog, budget, dest, size, usable, next_hop, slot, edge_of,
+              edge_from, length_km, cap_left, flow):
+    """One day's travel of the households in transit, taken in the random ``order`` (positions
+    in the other arrays; updates ``loc``, ``nxt``, ``prog``, ``budget``, ``cap_left`` and
+    ``flow`` in place; returns the masks arrived and stuck, by position).
 
     Households move in rounds: everyone on a road advances (or turns back if it closed), then
     everyone at a node asks for the next road on its route, and each road lets them on in
@@ -77,7 +83,8 @@ def hop_along(loc, nxt, prog, budget, dest, size, usable, next_hop, slot, edge_o
     stuck = np.zeros(n, dtype=np.bool_)
     live = np.empty(n, dtype=np.int64)
     n_live = 0
-    for i in range(n):                  # no destination (stuck yesterday): waits to choose again
+    for j in range(n):                  # no destination (stuck yesterday): waits to choose again
+        i = order[j]
         if dest[i] >= 0:
             live[n_live] = i
             n_live += 1
