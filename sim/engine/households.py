@@ -186,7 +186,7 @@ class Households:
         it is found once (again after households enter)."""
         if self._home_rows is None or self._home_rows[0] != len(self):
             home = self.home.astype(np.int64)
-            ordered = len(home) == 0 or bool((home[1:] >= home[:-1]).all()) and home[-1] < n_locations
+            ordered = len(home) == 0 or (bool((home[1:] >= home[:-1]).all()) and home[-1] < n_locations)
             rows = np.searchsorted(home, np.arange(n_locations + 1)) if ordered else np.zeros(0, np.int64)
             self._home_rows = (len(self), rows)
         return self._home_rows[1]
