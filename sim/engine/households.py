@@ -229,8 +229,9 @@ class Households:
                           f"Households, or double-counted)")
 
     # ----------------------------------------------------------------- transitions
-    def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...]) -> None:
-        """Change the status of households ``idx`` (distinct) and move their people in the ledger."""
+    def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...], **place) -> None:
+        """Change the status of households ``idx`` (distinct) and move their people in the
+        ledger; ``place``: the other fields that change with it (see :meth:`_change`)."""
         if len(idx) == 0:
             return
         was = self.status[idx]
@@ -241,30 +242,28 @@ class Households:
         self._ledger -= np.rint(np.bincount(was, weights=self.people_weight[idx],
                                             minlength=N_STATUS)).astype(np.int64)
         self._ledger[to] += int(self.size[idx].sum())
-        self._recount(idx, np.full(len(idx), to, dtype=self.status.dtype), self.location[idx],
-                      self.destination[idx], self.next_node[idx])
-        self.status[idx] = to
+        self._change(idx, status=to, **place)
 
-    def _relocate(self, idx: np.ndarray, location: np.ndarray, next_node=None) -> None:
-        """Households ``idx`` (distinct) are now at ``location`` (same status), on the road to
-        ``next_node`` (-1: at the node; default: the road they were on)."""
-        road = self.next_node[idx] if next_node is None else \
-            np.broadcast_to(np.asarray(next_node, dtype=self.next_node.dtype), len(idx))
-        self._recount(idx, self.status[idx], location, self.destination[idx], road)
-        self.location[idx] = location
-        self.next_node[idx] = road
-
-    def _head_for(self, idx: np.ndarray, destination) -> None:
-        """Households ``idx`` (distinct) now head for ``destination`` (-1: none)."""
-        destination = np.broadcast_to(np.asarray(destination, dtype=self.destination.dtype), len(idx))
-        self._recount(idx, self.status[idx], self.location[idx], destination, self.next_node[idx])
-        self.destination[idx] = destination
-
-    def _recount(self, idx, status, location, destination, next_node) -> None:
+    def _change(self, idx: np.ndarray, status=None, location=None, destination=None,
+                next_node=None) -> None:
+        """Households ``idx`` (distinct) now have this ``status``, ``location``,
+        ``destination`` and road ahead (``next_node``, -1: at a node); each a value or one per
+        household, None: as it was. The one writer of the fields the counts by place are kept
+        by (:mod:`sim.engine.place_counts`), so they move the households' people once."""
+        new = {}
+        for name, value in (("status", status), ("location", location),
+                            ("destination", destination), ("next_node", next_node)):
+            field_ = getattr(self, name)
+            new[name] = field_[idx] if value is None else \
+                np.broadcast_to(np.asarray(value, dtype=field_.dtype), len(idx))
         if self._counts is not None:
             self._counts.move(self.status, self.location, self.destination, self.next_node,
-                              self.people_weight, self.has_vehicle, idx, status, location,
-                              destination, next_node)
+                              self.people_weight, self.has_vehicle, idx, new["status"],
+                              new["location"], new["destination"], new["next_node"])
+        for name, value in (("status", status), ("location", location),
+                            ("destination", destination), ("next_node", next_node)):
+            if value is not None:
+                getattr(self, name)[idx] = new[name]
 
     def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
         if len(idx) and (self.status[idx] != status).any():
@@ -283,9 +282,7 @@ class Households:
         if not np.isin(flights, idx, kind="table").all():   # a table, not a sort
             raise LedgerError("a flight must be one of the households setting off")
         first = flights[self.displaced_day[flights] < 0]
-        self._move(idx, Status.TRANSIT, STAYING)
-        self._head_for(idx, destination)
-        self._relocate(idx, self.location[idx], -1)
+        self._move(idx, Status.TRANSIT, STAYING, destination=destination, next_node=-1)
         self.progress_km[idx] = 0.0
         self.displaced_day[first] = day
         self.times_displaced[flights] += 1
@@ -307,18 +304,18 @@ class Households:
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
         self._require(idx, Status.TRANSIT, "change destination on the way")
-        self._head_for(idx, destination)
+        self._change(idx, destination=destination)
 
     def wait_without_route(self, idx: np.ndarray) -> None:
         """No route to the destination today: drop it, wait where they are, choose tomorrow."""
         self._require(idx, Status.TRANSIT, "lose their route")
-        self._head_for(idx, -1)
+        self._change(idx, destination=-1)
 
     def advance(self, idx: np.ndarray, location: np.ndarray, next_node: np.ndarray,
                 progress_km: np.ndarray) -> None:
         """Where today's travel left households in transit: last node passed, road, km along it."""
         self._require(idx, Status.TRANSIT, "travel")
-        self._relocate(idx, location, next_node)
+        self._change(idx, location=location, next_node=next_node)
         self.progress_km[idx] = progress_km
 
     def progress_along(self, idx: np.ndarray, progress_km: np.ndarray) -> None:
@@ -329,8 +326,7 @@ class Households:
     def arrive(self, idx: np.ndarray, day: int) -> None:
         """Households reach their destination today; admission settles them the same day."""
         self._require(idx, Status.TRANSIT, "arrive")
-        self._relocate(idx, self.destination[idx])
-        self._head_for(idx, -1)
+        self._change(idx, location=self.destination[idx], destination=-1)
         self.arrival_day[idx] = day
 
     def admit_to_camp(self, idx: np.ndarray) -> None:
@@ -354,10 +350,8 @@ class Households:
     def settle_on_the_way(self, idx: np.ndarray, day: int) -> None:
         """A journey that has lasted too long ends: TRANSIT -> OPEN at the last node passed
         (where the household was counted in transit), its destination dropped."""
-        self._move(idx, Status.OPEN, (Status.TRANSIT,))
-        self._relocate(idx, self.location[idx], -1)
+        self._move(idx, Status.OPEN, (Status.TRANSIT,), destination=-1, next_node=-1)
         self.progress_km[idx] = 0.0
-        self._head_for(idx, -1)
         self.arrival_day[idx] = day
 
     def settle_at_border(self, idx: np.ndarray) -> None:
@@ -372,8 +366,6 @@ class Households:
         """Displaced households go home: CAMP/HOST/OPEN/BORDER -> HOME at their day-0 place."""
         if len(idx) and (self.displaced_day[idx] < 0).any():
             raise LedgerError("only a household displaced in this run can return home")
-        self._move(idx, Status.HOME, DISPLACED_STAYING)
-        self._relocate(idx, self.home[idx])
-        self._head_for(idx, -1)
+        self._move(idx, Status.HOME, DISPLACED_STAYING, location=self.home[idx], destination=-1)
         self.arrival_day[idx] = day
         self.flee_ready_day[idx] = -1
