@@ -12,6 +12,9 @@ the change, in the words of the model description (docs/model.md, 2.1), and keep
 conservation ledger: people per status, moved from one status to another by every transition.
 :meth:`Households.check_ledger` compares the ledger with a fresh count once a day, so a write
 behind the owner's back, or a household counted twice, stops the run instead of skewing it.
+It also keeps the counts by place the rules read (:mod:`sim.engine.place_counts`): one method,
+``_change``, writes status, place, destination and road ahead and moves the people in them,
+and the same nightly check compares them, place by place, with the recorder's own count.
 """
 
 from __future__ import annotations
