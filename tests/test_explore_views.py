@@ -104,6 +104,25 @@ def test_netcdf_download_is_the_run_so_far(model, tmp_path):
     np.testing.assert_allclose(ds["cumulative_displaced"].values, model.recorder.cumulative_displaced[:8])
 
 
+def test_netcdf_download_waits_for_the_day_in_hand(model, tmp_path):
+    """Pressed while the page is still stepping (a pause takes effect after the day in hand),
+    the download holds back until the day is whole: a half-stepped day has zeros in its row."""
+    got = {}
+    model.day_lock = threading.RLock()         # so this thread can step inside it, as the page does
+    reader = threading.Thread(target=lambda: got.update(nc=downloads.netcdf_bytes(model)))
+    with model.day_lock:                       # what model.step() holds while it runs a day
+        reader.start()
+        reader.join(timeout=1.0)
+        assert reader.is_alive() and not got, "the download read the model in the middle of a day"
+        model.step()                           # the day in hand, under the same lock
+    reader.join(timeout=60)
+    path = tmp_path / "run.nc"
+    path.write_bytes(got["nc"])
+    ds = load_results(path)
+    assert ds.sizes["time"] == 9
+    assert float(ds["cumulative_displaced"][-1]) == model.recorder.cumulative_displaced[8] > 0
+
+
 def test_the_memo_runs_the_settings_to_the_end_in_a_worker_process(model, tmp_path):
     from sim.report.explore.page import _write_memo
 

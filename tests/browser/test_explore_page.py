@@ -153,6 +153,7 @@ def test_quota_lets_people_cross_and_closed_does_not(page_url, browser):
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download this run (NetCDF)").click()
     run = load_results(download.value.path())
+    assert f"{CROSSING} crossing quota 5,000/day" in run.attrs["title"]   # the run played, not another
     assert run.sizes["time"] >= 10
     assert float(run["crossed_border"][-1]) > 0
     page.wait_for_selector("img", timeout=60_000)                   # the flow map

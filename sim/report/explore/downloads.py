@@ -37,8 +37,11 @@ def netcdf_name(model) -> str:
 
 
 def netcdf_bytes(model) -> bytes:
-    """The run so far (every simulated day) as a NetCDF file, written as ``idlib-sim run`` does."""
-    ds = with_provenance(to_dataset(model))
+    """The run so far (every whole day simulated) as a NetCDF file, written as ``idlib-sim run``
+    does. ``model`` is a ``WhatIfModel``: the page may still be stepping it (a pause takes
+    effect after the day in hand), so the days are read between two days, never one half
+    stepped (whose last row would still be zeros)."""
+    ds = with_provenance(model.read(to_dataset))
     with tempfile.TemporaryDirectory(prefix="idlib-explore-") as tmp:
         path = write_atomic(ds, Path(tmp) / "run.nc")
         return path.read_bytes()
