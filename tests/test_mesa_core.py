@@ -100,3 +100,19 @@ def test_a_built_model_is_freed(tiny_geo):
     del model
     gc.collect()
     assert gone() is None
+
+
+def test_mesa_version_is_mesas_own_without_loading_the_whole_package():
+    out = run_python("import sys, sim.engine.mesa_core as core; v = core.mesa_version(); "
+                     "whole = 'mesa.batchrunner' in sys.modules; import mesa; "
+                     "print(v == mesa.__version__ == core.mesa_version(), whole)")
+    assert out == "True False"
+
+
+def test_a_written_run_does_not_load_the_whole_of_mesa(tmp_path):
+    out = run_python("import sys, sim; "
+                     f"ds = sim.run('scenarios/idlib_full_assault.yaml', out_dir={str(tmp_path)!r}, "
+                     "overrides={'days': 2, 'population.total_people': 10000}); "
+                     "whole = 'mesa.batchrunner' in sys.modules; import mesa; "
+                     "print(ds.attrs['mesa_version'] == mesa.__version__, whole)")
+    assert out == "True False"

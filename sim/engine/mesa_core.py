@@ -112,8 +112,22 @@ def _hold_models_weakly() -> None:
         Agent._ids = numbers
 
 
+def mesa_version() -> str:
+    """Mesa's version, without running its package ``__init__`` to read ``mesa.__version__``
+    (0.3-0.45 s: networkx, SciPy's spatial module): the installed distribution's metadata,
+    unless the whole package is loaded already."""
+    package = sys.modules.get("mesa")
+    if package is not None and "__getattr__" not in package.__dict__:
+        version = getattr(package, "__version__", None)
+        if version:
+            return str(version)
+    from importlib.metadata import version as installed_version
+
+    return installed_version("mesa")
+
+
 _register_mesa_lazily()
 Cell, DiscreteSpace, FixedAgent, Model, Network = _import_core()
 _hold_models_weakly()
 
-__all__ = ["Cell", "DiscreteSpace", "FixedAgent", "Model", "Network"]
+__all__ = ["Cell", "DiscreteSpace", "FixedAgent", "Model", "Network", "mesa_version"]

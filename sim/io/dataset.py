@@ -206,8 +206,9 @@ def _cohorts(rec, time, days: int) -> tuple[tuple, tuple]:
 
 def _global_attrs(model, time, version: str) -> dict:
     """ACDD discovery attributes (:func:`sim.io.conventions.discovery_attrs`) and provenance."""
-    import mesa
+    from sim.engine.mesa_core import mesa_version
 
+    mesa_v = mesa_version()
     sc, geo = model.config, model.geography
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     scenario_json = sc.model_dump_json()
@@ -224,7 +225,7 @@ def _global_attrs(model, time, version: str) -> dict:
             summary=(sc.description or sc.title or sc.name).strip(),
             keywords=keywords, lat=geo.lat, lon=geo.lon, time=time, created=now,
             references=sources, uses_ocha=_cites_ocha(geo.data_dir)),
-        "source": f"idlib-sim {version} agent-based model (Mesa {mesa.__version__})",
+        "source": f"idlib-sim {version} agent-based model (Mesa {mesa_v})",
         "history": f"{now} created by idlib-sim {version}",
         "product_version": version,
         "project": "Idlib displacement scenario simulator",
@@ -238,7 +239,7 @@ def _global_attrs(model, time, version: str) -> dict:
         "households": int(len(model.households)),
         "initial_people": int(model.initial_people),
         "python_version": platform.python_version(),
-        "mesa_version": mesa.__version__,
+        "mesa_version": mesa_v,
         "numpy_version": np.__version__,
         "xarray_version": xr.__version__,
     }

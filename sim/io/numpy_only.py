@@ -2,13 +2,15 @@
 
 Where dask is installed (it is a dependency, for the Dask back-end), xarray asks of every
 array it wraps whether it is a dask array, and of every file it writes which dask scheduler is
-running; to answer, it imports ``dask.array`` and ``dask.distributed``: about 0.7 s of every
-``idlib-sim run`` and of each ensemble worker's first run, for arrays that are NumPy's. A
-process that has not imported dask holds no dask array and runs no dask scheduler, so while it
-builds and writes a run the answer is "no" without the import: :func:`numpy_arrays_only`
-makes ``import dask.array`` and ``import distributed`` fail for the time of the block (xarray
-reads that as "no dask arrays, no distributed scheduler") and forgets xarray's cached answer afterwards, so dask works as before outside the
-block (ensemble quantiles, the Dask back-end). In a process that has imported dask already the
+running; to answer, it imports ``dask``, ``dask.array`` and ``dask.distributed``: about
+0.8-0.9 s of every ``idlib-sim run`` and of each ensemble worker's first run, for arrays that
+are NumPy's. A process that has not imported dask's arrays holds no dask array and runs no
+dask scheduler, so while it builds and writes a run the answer is "no" without the import:
+:func:`numpy_arrays_only` makes ``import dask`` (where dask's core is not loaded yet),
+``import dask.array`` and ``import distributed`` fail for the time of the block (xarray reads
+that as "dask is not installed": no dask arrays, no distributed scheduler) and forgets xarray's
+cached answer afterwards, so dask works as before outside the block (ensemble quantiles, the
+Dask back-end). In a process that has imported dask's arrays or its scheduler already the
 block changes nothing.
 """
 
@@ -18,29 +20,41 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-HIDDEN = ("dask.array", "distributed")
-"""Hidden during the block: xarray's questions then stop at dask's light core (``dask.base``);
-``dask.distributed`` imports ``distributed``."""
+HIDDEN = ("dask", "dask.array", "distributed")
+"""Hidden during the block, those not imported yet (``dask.distributed`` imports
+``distributed``; dask's core alone costs 0.1-0.2 s)."""
+HEAVY = HIDDEN[1:]
+"""Once either is imported, the process may hold dask arrays or a scheduler: nothing hidden."""
 
 
 @contextmanager
 def numpy_arrays_only() -> Iterator[None]:
-    """Within the block, xarray treats dask as not installed, unless dask is imported already."""
-    if any(name in sys.modules for name in HIDDEN):   # a Dask worker, or after an ensemble
+    """Within the block, xarray treats dask as not installed, unless dask's arrays or its
+    scheduler are imported already."""
+    if any(name in sys.modules for name in HEAVY):   # a Dask worker, or after an ensemble
         yield
         return
-    from xarray.namedarray import pycompat
+    from xarray.namedarray import pycompat, utils
 
     cache = getattr(pycompat, "_cached_duck_array_modules", None)
     if not isinstance(cache, dict):   # another xarray: its answer could not be forgotten
         yield
         return
-    for name in HIDDEN:
+    # xarray remembers whether a module is installed (``module_available``, an lru_cache):
+    # dask's core is hidden only where that answer can be forgotten on the way in and out.
+    available = getattr(utils.module_available, "cache_clear", None)
+    hidden = [name for name in HIDDEN
+              if name not in sys.modules and (name != "dask" or available is not None)]
+    for name in hidden:
         sys.modules[name] = None      # importing it raises ImportError (Python's documented way)
+    if "dask" in hidden:
+        available()
     try:
         yield
     finally:
-        for name in HIDDEN:
+        for name in hidden:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
         cache.pop("dask", None)
+        if "dask" in hidden:
+            available()
