@@ -56,3 +56,30 @@ def test_the_block_hides_nothing_once_dask_arrays_are_imported():
     with numpy_arrays_only():
         import dask.array as da  # would raise ImportError if hidden
         assert np.asarray(da.ones(3)).sum() == 3.0
+
+
+def test_a_run_written_beside_a_dask_client_takes_no_lock_from_the_cluster(tmp_path):
+    """In a Dask worker (or a Dask sweep's parent) xarray would guard each write of a run's
+    own file with a distributed.Lock, a request to the scheduler each (hundreds a run)."""
+    pytest.importorskip("distributed")
+    code = ("import numpy as np, xarray as xr\n"
+            "from distributed import Client, Lock\n"
+            "from sim.io.dataset import write_atomic\n"
+            "taken = []\n"
+            "acquire, release = Lock.acquire, Lock.release\n"
+            "Lock.acquire = lambda self, *a, **k: taken.append(1) or acquire(self, *a, **k)\n"
+            "ds = xr.Dataset({'people': (('time', 'location'), np.ones((4, 3)))})\n"
+            "with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None):\n"
+            f"    ds.to_netcdf({str(tmp_path / 'plain.nc')!r}, engine='netcdf4')\n"
+            "    plain = len(taken)\n"
+            f"    write_atomic(ds, {str(tmp_path / 'ours.nc')!r})\n"
+            "print(plain > 0, len(taken) - plain)")
+    assert _in_fresh_process(code) == "True 0"
+    assert xr_equal(tmp_path / "plain.nc", tmp_path / "ours.nc")
+
+
+def xr_equal(a, b) -> bool:
+    import xarray as xr
+
+    with xr.open_dataset(a) as x, xr.open_dataset(b) as y:
+        return bool(x.identical(y))

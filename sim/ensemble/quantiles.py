@@ -6,8 +6,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from sim.io.atomic import atomic_path
-from sim.io.conventions import apply_conventions, netcdf_encoding
+from sim.io.conventions import apply_conventions
 
 QUANTILES = (0.1, 0.5, 0.9)
 
@@ -38,6 +37,6 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
 
 
 def write_stats(ds: xr.Dataset, path: Path) -> Path:
-    with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=netcdf_encoding(ds))
-    return path
+    from sim.io.dataset import write_atomic
+
+    return write_atomic(ds, path)

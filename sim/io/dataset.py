@@ -22,6 +22,7 @@ from sim.engine.households import GROUPS, Status
 from sim.engine.recorder import journey_days_quantile
 from sim.io.atomic import atomic_path
 from sim.io.conventions import PEOPLE, PEOPLE_PER_DAY, apply_conventions, discovery_attrs, netcdf_encoding
+from sim.io.numpy_only import local_write_lock
 
 INPUT = {"coverage_content_type": "auxiliaryInformation"}
 """A variable the model was given (after scaling), not one it computed."""
@@ -256,6 +257,6 @@ def write_atomic(ds: xr.Dataset, path: str | Path) -> Path:
     """Write NetCDF (CF encoding, :func:`sim.io.conventions.netcdf_encoding`) under a temporary
     name in the same folder, then rename into place."""
     encoding = netcdf_encoding(ds)
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, local_write_lock():
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
     return Path(path)

@@ -1,4 +1,5 @@
-"""Build, summarise and write a run's Dataset without xarray importing dask to ask about it.
+"""Build, summarise and write a run's Dataset without xarray importing dask to ask about it,
+and without a Dask cluster's lock for a file of one process (:func:`local_write_lock`).
 
 Where dask is installed (it is a dependency, for the Dask back-end), xarray asks of every
 array it wraps whether it is a dask array, and of every file it writes which dask scheduler is
@@ -58,3 +59,25 @@ def numpy_arrays_only() -> Iterator[None]:
         cache.pop("dask", None)
         if "dask" in hidden:
             available()
+
+
+@contextmanager
+def local_write_lock() -> Iterator[None]:
+    """Within the block, xarray writes a NetCDF file under a lock of this process, not one
+    held by a Dask cluster.
+
+    In a process that has a Dask client (a Dask worker; the parent of a Dask sweep), xarray
+    guards every write to a NetCDF file with a ``distributed.Lock``: a request to the
+    scheduler for each of the ~360 writes of a run's own temporary file, each taking the
+    worker's event loop from the run and costing a Dask worker 0.5-1 s a full-scale run.
+    A file written by one process needs no lock across the cluster; xarray takes a threading
+    lock when dask's scheduler is set to threads, which is what the block sets. Elsewhere
+    (no ``distributed`` imported: no client to find) the block changes nothing and imports
+    nothing.
+    """
+    dask = sys.modules.get("dask")
+    if dask is None or "distributed" not in sys.modules:
+        yield
+        return
+    with dask.config.set(scheduler="threads"):
+        yield

@@ -28,6 +28,7 @@ from sim.config.sweep import SweepPlan
 from sim.errors import InputError
 from sim.io.atomic import atomic_path, write_bytes
 from sim.io.conventions import DATE_ATTRS, PEOPLE, apply_conventions, int_storage, netcdf_encoding
+from sim.io.numpy_only import local_write_lock
 
 
 def claim_folder(folder: Path, plan: SweepPlan) -> None:
@@ -200,7 +201,8 @@ class Combiner:
             shape = template[name].shape
             if template[name].dims[:1] == ("run",) and len(shape) >= 3 and min(shape) > 0:
                 encoding.setdefault(name, {})["chunksizes"] = run_chunks(shape)
-        template.to_netcdf(self._tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
+        with local_write_lock():
+            template.to_netcdf(self._tmp, engine="netcdf4", unlimited_dims=["run"], encoding=encoding)
 
     def _close_with_attrs(self) -> None:
         """The global attributes that count the runs, now that their number is known."""
