@@ -278,14 +278,25 @@ def test_the_people_heading_for_each_place_follow_every_change_of_destination():
     lambda: make_scenario(days=30),
     lambda: make_scenario(days=30, departure={"mode": "immediate"}),
     lambda: spawning_scenario(days=25),                 # households enter day by day
-], ids=["offensive", "immediate", "spawning"])
+    lambda: make_scenario(days=30, movement={"settle_after_days": 2},   # journeys end on the way
+                          returns={"return_per_day": 0.2, "return_after_safe_days": 2},
+                          conflict={"axes": [], "strikes": [{"place": "Southtown", "start_day": 0,
+                                                             "end_day": 4, "level": 1.0}]}),
+], ids=["offensive", "immediate", "spawning", "settling-and-returns"])
 def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
     model = DisplacementModel(scenario(), tiny_geo, rng=6)
     hh, n = model.households, tiny_geo.n_locations
-    moved = 0.0
+    moved = in_open = 0.0
     while model.running:
         model.step()
         np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
+        table = hh.open_by_arrival(n)
+        here = hh.status == Status.OPEN
+        assert table.shape[1] >= int(hh.arrival_day.max()) + 2
+        afresh = np.zeros(table.shape)
+        np.add.at(afresh, (hh.location[here], hh.arrival_day[here] + 1), hh.size[here])
+        np.testing.assert_array_equal(table, afresh)
+        in_open += table.sum()
         np.testing.assert_array_equal(hh.heading(n), heading_afresh(hh, n))
         at_node = (hh.status == Status.TRANSIT) & (hh.next_node < 0)
         np.testing.assert_array_equal(
@@ -294,7 +305,7 @@ def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
                                minlength=n)
         np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)
         moved += hh.heading(n).sum()
-    assert moved > 0
+    assert moved > 0 and in_open > 0
 
 
 def test_the_daily_check_compares_the_tally_place_by_place(tiny_geo):

@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 
 from sim.engine.households import Status
-from sim.engine.tallies import waiting_in_reach
+from sim.engine.tallies import waiting_in_reach as _waiting_in_reach
+
+
+def waiting_in_reach(status, location, arrival_day, people, room, extra_columns=0):
+    """The kernel, given the table of people in the open by [place, arrival day + 1] counted
+    the plain way (the households keep it by their transitions; tests/test_place_counts.py),
+    as wide as the arrival days or wider."""
+    table = np.zeros((len(room), max(int(arrival_day.max(initial=-1)) + 2, 1) + extra_columns))
+    here = status == Status.OPEN
+    np.add.at(table, (location[here], arrival_day[here] + 1), people[here])
+    return _waiting_in_reach(status, location, arrival_day, room, table)
 
 
 def waiting_in_reach_plainly(status, location, arrival_day, people, room):
@@ -35,6 +45,8 @@ def test_waiting_in_reach_is_the_queue_up_to_the_room(seed):
     got = waiting_in_reach(status, location, arrival_day, people, room)
     want = waiting_in_reach_plainly(status, location, arrival_day, people, room)
     np.testing.assert_array_equal(got, want)
+    wider = waiting_in_reach(status, location, arrival_day, people, room, extra_columns=7)
+    np.testing.assert_array_equal(wider, want)          # the table may be wider than needed
     if (room > 0).any() and (status == Status.OPEN).any():
         assert len(got) <= int(((status == Status.OPEN) & (room[location] > 0)).sum())
 

@@ -87,9 +87,10 @@ def shelter_waiting(hh: Households, geo: Geography, camp_free: np.ndarray,
     """People in the open take the places free where they are (``camp_free``, ``host_free``:
     people, updated), longest waiting first (``arrival_day``; ties in random order)."""
     # Only those who can be reached in the queue: at each place, up to the first arrival day
-    # by which the people waiting there fill its room (a count, not a sort of everyone).
-    waiting = waiting_in_reach(hh.status, hh.location, hh.arrival_day, hh.people_weight,
-                               camp_free + host_free)
+    # by which the people waiting there fill its room (from the counts the transitions keep,
+    # not a sort of everyone).
+    waiting = waiting_in_reach(hh.status, hh.location, hh.arrival_day, camp_free + host_free,
+                               hh.open_by_arrival(geo.n_locations))
     if len(waiting) == 0:
         return
     waiting = rng.permutation(waiting)

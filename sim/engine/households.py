@@ -170,6 +170,12 @@ class Households:
         :meth:`tally` (float64, whole numbers). Read-only."""
         return read_only(self._place_counts(n_locations).heading)
 
+    def open_by_arrival(self, n_locations: int) -> np.ndarray:
+        """People in the open by [place, day of arrival + 1], kept like :meth:`tally`
+        (float64, whole numbers; at least as many columns as days of arrival so far).
+        Read-only."""
+        return read_only(self._place_counts(n_locations).open_by_arrival)
+
     def vehicles_staying(self, n_locations: int) -> np.ndarray:
         """Vehicles of the households staying somewhere (not on the road, not crossed), per
         place, kept like :meth:`tally` (float64, whole numbers)."""
@@ -179,8 +185,9 @@ class Households:
     def _place_counts(self, n_locations: int) -> PlaceCounts:
         if self._counts is None:
             self._counts = PlaceCounts.count(self.status, self.location, self.destination,
-                                             self.next_node, self.people_weight, self.has_vehicle,
-                                             N_STATUS, n_locations, int(Status.TRANSIT))
+                                             self.next_node, self.arrival_day, self.people_weight,
+                                             self.has_vehicle, N_STATUS, n_locations,
+                                             int(Status.TRANSIT), int(Status.OPEN))
         return self._counts
 
     def home_rows(self, n_locations: int) -> np.ndarray:
@@ -248,23 +255,25 @@ class Households:
         self._change(idx, status=to, **place)
 
     def _change(self, idx: np.ndarray, status=None, location=None, destination=None,
-                next_node=None) -> None:
+                next_node=None, arrival_day=None) -> None:
         """Households ``idx`` (distinct) now have this ``status``, ``location``,
-        ``destination`` and road ahead (``next_node``, -1: at a node); each a value or one per
-        household, None: as it was. The one writer of the fields the counts by place are kept
-        by (:mod:`sim.engine.place_counts`), so they move the households' people once."""
+        ``destination``, road ahead (``next_node``, -1: at a node) and ``arrival_day``; each a
+        value or one per household, None: as it was. The one writer of the fields the counts
+        by place are kept by (:mod:`sim.engine.place_counts`), so they move the households'
+        people once."""
+        changes = (("status", status), ("location", location), ("destination", destination),
+                   ("next_node", next_node), ("arrival_day", arrival_day))
         new = {}
-        for name, value in (("status", status), ("location", location),
-                            ("destination", destination), ("next_node", next_node)):
+        for name, value in changes:
             field_ = getattr(self, name)
             new[name] = field_[idx] if value is None else \
                 np.broadcast_to(np.asarray(value, dtype=field_.dtype), len(idx))
         if self._counts is not None:
             self._counts.move(self.status, self.location, self.destination, self.next_node,
-                              self.people_weight, self.has_vehicle, idx, new["status"],
-                              new["location"], new["destination"], new["next_node"])
-        for name, value in (("status", status), ("location", location),
-                            ("destination", destination), ("next_node", next_node)):
+                              self.arrival_day, self.people_weight, self.has_vehicle, idx,
+                              new["status"], new["location"], new["destination"],
+                              new["next_node"], new["arrival_day"])
+        for name, value in changes:
             if value is not None:
                 getattr(self, name)[idx] = new[name]
 
@@ -329,8 +338,7 @@ class Households:
     def arrive(self, idx: np.ndarray, day: int) -> None:
         """Households reach their destination today; admission settles them the same day."""
         self._require(idx, Status.TRANSIT, "arrive")
-        self._change(idx, location=self.destination[idx], destination=-1)
-        self.arrival_day[idx] = day
+        self._change(idx, location=self.destination[idx], destination=-1, arrival_day=day)
 
     def admit_to_camp(self, idx: np.ndarray) -> None:
         self._move(idx, Status.CAMP, (Status.TRANSIT,))
@@ -353,9 +361,9 @@ class Households:
     def settle_on_the_way(self, idx: np.ndarray, day: int) -> None:
         """A journey that has lasted too long ends: TRANSIT -> OPEN at the last node passed
         (where the household was counted in transit), its destination dropped."""
-        self._move(idx, Status.OPEN, (Status.TRANSIT,), destination=-1, next_node=-1)
+        self._move(idx, Status.OPEN, (Status.TRANSIT,), destination=-1, next_node=-1,
+                   arrival_day=day)
         self.progress_km[idx] = 0.0
-        self.arrival_day[idx] = day
 
     def settle_at_border(self, idx: np.ndarray) -> None:
         """Waiting too long at a closed crossing: BORDER -> OPEN there (a border-side camp)."""
@@ -369,6 +377,6 @@ class Households:
         """Displaced households go home: CAMP/HOST/OPEN/BORDER -> HOME at their day-0 place."""
         if len(idx) and (self.displaced_day[idx] < 0).any():
             raise LedgerError("only a household displaced in this run can return home")
-        self._move(idx, Status.HOME, DISPLACED_STAYING, location=self.home[idx], destination=-1)
-        self.arrival_day[idx] = day
+        self._move(idx, Status.HOME, DISPLACED_STAYING, location=self.home[idx], destination=-1,
+                   arrival_day=day)
         self.flee_ready_day[idx] = -1

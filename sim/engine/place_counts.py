@@ -4,8 +4,9 @@
 changes status, place, destination or road ahead. The rules that need a count now read it
 without a pass over 455,000 households: admission's occupancy, the people at home of the
 decision to flee, the vehicles of shared seats, the people heading for each place (onward
-moves' room, and the destinations routes are searched to) and the people queued at each node
-for a road out. People are whole numbers, so every sum is exact in any order: the counts equal
+moves' room, and the destinations routes are searched to), the people queued at each node
+for a road out, and the people in the open by place and day of arrival (the queue for places
+that free up or open, :func:`sim.engine.tallies.waiting_in_reach`). People are whole numbers, so every sum is exact in any order: the counts equal
 a fresh count to the last bit, and the model compares the head-count with the recorder's own
 count every night (``Households.check_ledger``).
 """
@@ -26,19 +27,21 @@ class PlaceCounts:
     vehicles: np.ndarray   # [status, place] households with a vehicle
     heading: np.ndarray    # [place] people in transit towards it (a destination)
     queued: np.ndarray     # [place] people in transit waiting at it (no road ahead)
+    open_by_arrival: np.ndarray   # [place, arrival day + 1] people in the open (it widens)
     transit: int           # the status code of being in transit
+    in_open: int           # the status code of staying in the open
 
     @classmethod
-    def count(cls, status, location, destination, next_node, people, has_vehicle, n_status: int,
-              n_locations: int, transit: int) -> "PlaceCounts":
+    def count(cls, status, location, destination, next_node, arrival_day, people, has_vehicle,
+              n_status: int, n_locations: int, transit: int, in_open: int) -> "PlaceCounts":
         """Count them afresh (once, when first asked for)."""
         out = cls(np.zeros((n_status, n_locations)), np.zeros((n_status, n_locations)),
-                  np.zeros(n_locations), np.zeros(n_locations), transit)
+                  np.zeros(n_locations), np.zeros(n_locations), np.zeros((n_locations, 1)),
+                  transit, in_open)
         every = np.arange(len(status), dtype=np.int64)
         unseen = np.full(len(status), -1, dtype=status.dtype)   # as if from nowhere
-        _move_counts(out.people, out.vehicles, out.heading, out.queued, transit, unseen, location,
-                     destination, next_node, people, has_vehicle, every, status, location,
-                     destination, next_node)
+        out.move(unseen, location, destination, next_node, arrival_day, people, has_vehicle,
+                 every, status, location, destination, next_node, arrival_day)
         return out
 
     def add(self, other: "PlaceCounts") -> None:
@@ -46,29 +49,47 @@ class PlaceCounts:
         self.vehicles += other.vehicles
         self.heading += other.heading
         self.queued += other.queued
+        self._widen(other.open_by_arrival.shape[1])
+        self.open_by_arrival[:, :other.open_by_arrival.shape[1]] += other.open_by_arrival
 
-    def move(self, status, location, destination, next_node, people, has_vehicle, idx, to_status,
-             to_location, to_destination, to_next_node) -> None:
+    def move(self, status, location, destination, next_node, arrival_day, people, has_vehicle,
+             idx, to_status, to_location, to_destination, to_next_node, to_arrival_day) -> None:
         """Households ``idx`` (distinct; their arrays not yet changed) go to ``to_status``,
-        ``to_location``, ``to_destination`` and ``to_next_node`` (one of each per household)."""
+        ``to_location``, ``to_destination``, ``to_next_node`` and ``to_arrival_day`` (one of
+        each per household)."""
         if len(idx):
-            _move_counts(self.people, self.vehicles, self.heading, self.queued, self.transit,
-                         status, location, destination, next_node, people, has_vehicle,
+            to_arrival_day = np.asarray(to_arrival_day, dtype=np.int64)
+            self._widen(int(to_arrival_day.max()) + 2)
+            _move_counts(self.people, self.vehicles, self.heading, self.queued,
+                         self.open_by_arrival, self.transit, self.in_open, status, location,
+                         destination, next_node, arrival_day, people, has_vehicle,
                          np.asarray(idx, dtype=np.int64), np.asarray(to_status),
                          np.asarray(to_location, dtype=np.int64),
                          np.asarray(to_destination, dtype=np.int64),
-                         np.asarray(to_next_node, dtype=np.int64))
+                         np.asarray(to_next_node, dtype=np.int64), to_arrival_day)
+
+    def _widen(self, columns: int) -> None:
+        """Room for arrival days up to ``columns - 2`` (doubling: a few times a run)."""
+        have = self.open_by_arrival.shape[1]
+        if columns > have:
+            wider = np.zeros((self.open_by_arrival.shape[0], max(columns, 2 * have)))
+            wider[:, :have] = self.open_by_arrival
+            self.open_by_arrival = wider
 
 
 @njit(cache=True)
-def _move_counts(people_at, vehicles_at, heading, queued, transit, status, location, destination,
-                 next_node, people, has_vehicle, idx, to_status, to_location, to_destination,
-                 to_next_node):
+def _move_counts(people_at, vehicles_at, heading, queued, open_by_arrival, transit, in_open,
+                 status, location, destination, next_node, arrival_day, people, has_vehicle, idx,
+                 to_status, to_location, to_destination, to_next_node, to_arrival_day):
     """Move each household ``idx[j]`` out of its cells (none for status -1) into those of
     ``to_*[j]``."""
     for j in range(len(idx)):
         i = idx[j]
         s, at, ts, tl = status[i], location[i], to_status[j], to_location[j]
+        if s == in_open:
+            open_by_arrival[at, arrival_day[i] + 1] -= people[i]
+        if ts == in_open:
+            open_by_arrival[tl, to_arrival_day[j] + 1] += people[i]
         if s != ts or at != tl:
             if s >= 0:
                 people_at[s, at] -= people[i]

@@ -58,47 +58,31 @@ def count_open_and_sheltered(status, flee_ready_day):
 
 
 @njit(cache=True)
-def waiting_in_reach(status, location, arrival_day, people, room):
+def waiting_in_reach(status, location, arrival_day, room, open_by_arrival):
     """The households in the open that can be reached in the queue for the ``room`` (people)
     at their place, in index order: at each place with room, those who arrived up to the
-    first arrival day by which the people waiting there fill it (a count by [place, arrival
-    day + 1], not a sort of everyone); everyone at a place whose waiting people do not fill it.
+    first arrival day by which the people waiting there fill it; everyone at a place whose
+    waiting people do not fill it.
 
-    Two passes without a branch on the households (in the open or not is a coin toss to the
-    processor late in an offensive): the count, everyone else in a spare last row; then the
-    selection (3.1 against 2.6 ms on day 120 of the full assault). The count has a row for
-    each place with room only."""
+    ``open_by_arrival``: the people in the open by [place, arrival day + 1], as the
+    transitions keep it (:meth:`Households.open_by_arrival`), so the cut-off days need no
+    count of the households. One pass then selects, without a branch on the households (in
+    the open or not is a coin toss to the processor late in an offensive)."""
+    cutoff = np.full(len(room), -1, dtype=np.int64)   # -1: nobody (arrival day + 1 >= 0)
+    for p in range(len(room)):                        # days whose running total is below the room
+        if room[p] > 0:
+            cutoff[p] = 0
+            total = 0.0
+            for d in range(open_by_arrival.shape[1]):
+                total += open_by_arrival[p, d]
+                if total < room[p]:
+                    cutoff[p] += 1
     n = len(status)
-    row = np.empty(len(room), dtype=np.int64)   # the table's row of each place with room
-    n_rows = 0
-    for p in range(len(room)):
-        row[p] = n_rows if room[p] > 0 else -1
-        n_rows += room[p] > 0
-    span = 1
-    for i in range(n):
-        span = max(span, arrival_day[i] + 2)
-    table = np.zeros((n_rows + 1, span))       # the last row: everyone not waiting for room
-    for i in range(n):
-        r = row[location[i]]
-        r = r if (status[i] == OPEN) & (r >= 0) else n_rows
-        table[r, arrival_day[i] + 1] += people[i]
-    cutoff = np.zeros(n_rows + 1, dtype=np.int64)   # days whose running total is below the room
-    cutoff[n_rows] = -1                              # nobody in the last row (arrival day >= -1)
-    for p in range(len(room)):
-        r = row[p]
-        if r < 0:
-            continue
-        total = 0.0
-        for d in range(span):
-            total += table[r, d]
-            if total < room[p]:
-                cutoff[r] += 1
     waiting = np.empty(n + 1, dtype=np.int64)
     k = 0
     for i in range(n):
-        r = row[location[i]]
         waiting[k] = i                          # kept by moving on
-        k += (status[i] == OPEN) & (arrival_day[i] + 1 <= cutoff[r if r >= 0 else n_rows])
+        k += (status[i] == OPEN) & (arrival_day[i] + 1 <= cutoff[location[i]])
     return waiting[:k]
 
 
