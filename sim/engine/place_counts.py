@@ -1,14 +1,15 @@
 """People by status and place, kept by the households' transitions instead of counted.
 
 :class:`~sim.engine.households.Households` moves a household's people from cell to cell as it
-changes status, place, destination or road ahead. The rules that need a count now read it
-without a pass over 455,000 households: admission's occupancy, the people at home of the
-decision to flee, the vehicles of shared seats, the people heading for each place (onward
-moves' room, and the destinations routes are searched to), the people queued at each node
-for a road out, and the people in the open by place and day of arrival (the queue for places
-that free up or open, :func:`sim.engine.tallies.waiting_in_reach`). People are whole numbers, so every sum is exact in any order: the counts equal
-a fresh count to the last bit, and the model compares the head-count with the recorder's own
-count every night (``Households.check_ledger``).
+changes status, place, destination, road ahead or day of arrival. The rules that need a count
+now read it without a pass over 455,000 households: admission's occupancy, the people at home
+of the decision to flee, the vehicles of shared seats, the people heading for each place
+(onward moves' room, and the destinations routes are searched to), the people queued at each
+node for a road out, and the people in the open by place and day of arrival (how far the free
+places reach down the queue, :func:`sim.engine.tallies.waiting_in_reach`). People are whole
+numbers, so every sum is exact in any order: the counts equal a fresh count to the last bit,
+and the model compares the head-count with the recorder's own count every night
+(``Households.check_ledger``).
 """
 
 from __future__ import annotations

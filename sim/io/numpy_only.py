@@ -71,9 +71,10 @@ def local_write_lock() -> Iterator[None]:
     scheduler for each of the ~360 writes of a run's own temporary file, each taking the
     worker's event loop from the run and costing a Dask worker 0.5-1 s a full-scale run.
     A file written by one process needs no lock across the cluster; xarray takes a threading
-    lock when dask's scheduler is set to threads, which is what the block sets. Elsewhere
-    (no ``distributed`` imported: no client to find) the block changes nothing and imports
-    nothing.
+    lock when dask's scheduler is set to threads, which is what the block sets (dask's
+    configuration is the process's: a dask computation started by another thread during the
+    block would run on threads too). Elsewhere (no ``distributed`` imported: no client to
+    find) the block changes nothing and imports nothing.
     """
     dask = sys.modules.get("dask")
     if dask is None or "distributed" not in sys.modules:
