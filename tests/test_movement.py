@@ -22,6 +22,40 @@ def test_grouped_fits_respects_capacity_in_input_order():
     assert amount[fits & (group == 0)].sum() <= cap[0]
 
 
+def grouped_fits_by_sorting(group, amount, capacity):
+    """The NumPy way it was done before the kernel: groups whose demand fits are granted, the
+    rest sorted by group and cut where their running total passes the capacity."""
+    out = np.ones(len(group), dtype=bool)
+    demand = np.bincount(group, weights=amount, minlength=len(capacity))
+    sel = np.flatnonzero((demand > capacity + 1e-9)[group])
+    order = np.argsort(group[sel], kind="stable")
+    g, amt = group[sel][order], amount[sel][order].astype(np.float64)
+    csum = np.cumsum(amt)
+    start = np.ones(len(g), dtype=bool)
+    start[1:] = g[1:] != g[:-1]
+    base = np.maximum.accumulate(np.where(start, csum - amt, 0.0))
+    fits = np.empty(len(g), dtype=bool)
+    fits[order] = (csum - base) <= capacity[g] + 1e-9
+    out[sel] = fits
+    return out
+
+
+def test_grouped_fits_is_the_strict_queue_of_each_group():
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n, groups = int(rng.integers(0, 300)), int(rng.integers(1, 12))
+        group = rng.integers(0, groups, n)
+        amount = rng.integers(1, 12, n).astype(float)
+        capacity = np.where(rng.random(groups) < 0.2, 0.0, rng.integers(0, 200, groups) + 0.5)
+        got = grouped_fits(group.astype(np.int16), amount, capacity)
+        assert np.array_equal(got, grouped_fits_by_sorting(group, amount, capacity))
+        for g in range(groups):                       # within capacity, and a strict queue
+            mine = group == g
+            assert amount[got & mine].sum() <= capacity[g] + 1e-9
+            refused = np.flatnonzero(mine & ~got)
+            assert not (len(refused) and got[mine & (np.arange(n) > refused[0])].any())
+
+
 def test_grouped_fits_grants_all_when_demand_fits():
     fits = grouped_fits(np.array([2, 2]), np.array([4, 4]), np.array([0.0, 0.0, 8.0]))
     assert fits.all()

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
 def grouped_fits(group: np.ndarray, amount: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Which requests fit: within each group, in input order (callers shuffle or sort the
     requests into priority order first), while the running total of ``amount`` stays within
-    ``capacity[group]``. Returns a bool mask in input order.
+    ``capacity[group]`` - a strict queue: once a request does not fit, none after it in its
+    group does. Returns a bool mask in input order.
 
-    Groups whose whole demand fits are granted without sorting (the common case); the rest
-    use a stable integer sort (radix sort for 16-bit keys), so cost stays linear.
+    One pass keeping each group's running total (it sorted the requests by group before,
+    for about 0.2 ms a call, 1,700 calls a full-scale run). Amounts are people, whole
+    numbers, so every running total is exact in any order of adding.
     """
-    out = np.ones(len(group), dtype=bool)
     if len(group) == 0:
-        return out
-    demand = np.bincount(group, weights=amount, minlength=len(capacity))
-    over = demand > capacity[: len(demand)] + 1e-9
-    if not over.any():
-        return out
-    sel = np.flatnonzero(over[group])
-    key = group[sel]
-    key = key.astype(np.int16) if len(capacity) < np.iinfo(np.int16).max else key
-    order = np.argsort(key, kind="stable")
-    g = group[sel][order]
-    amt = amount[sel][order].astype(np.float64)
-    csum = np.cumsum(amt)
-    start = np.ones(len(g), dtype=bool)
-    start[1:] = g[1:] != g[:-1]
-    base = np.maximum.accumulate(np.where(start, csum - amt, 0.0))
-    fits_sorted = (csum - base) <= capacity[g] + 1e-9
-    fits = np.empty(len(g), dtype=bool)
-    fits[order] = fits_sorted
-    out[sel] = fits
-    return out
+        return np.ones(0, dtype=bool)
+    return _fits_in_order(np.asarray(group, dtype=np.int64), np.asarray(amount, dtype=np.float64),
+                          np.asarray(capacity, dtype=np.float64))
+
+
+@njit(cache=True)
+def _fits_in_order(group, amount, capacity):
+    asked = np.zeros(len(capacity))
+    fits = np.empty(len(group), dtype=np.bool_)
+    for i in range(len(group)):
+        g = group[i]
+        asked[g] += amount[i]
+        fits[i] = asked[g] <= capacity[g] + 1e-9
+    return fits
