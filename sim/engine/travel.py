@@ -60,10 +60,10 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
                                cap_left, flow)
     # Only those who passed a node or took a road change place (most wait at a node, or stay
     # on theirs); everyone's progress along the road is written.
+    moved = (loc != loc_before) | (nxt != nxt_before)
     back = np.empty(len(order), dtype=np.int64)       # from the day's order back to index order
     back[order] = np.arange(len(order))
-    loc, nxt, prog = loc[back], nxt[back], prog[back]
-    moved = (loc != loc_before[back]) | (nxt != nxt_before[back])
+    loc, nxt, prog, moved = loc[back], nxt[back], prog[back], moved[back]
     hh.advance(idx[moved], loc[moved], nxt[moved], prog[moved])
     hh.progress_along(idx[~moved], prog[~moved])
     return TravelResult(arrived=in_order[arrived], stuck=in_order[stuck],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import xarray as xr
 
 from sim.io.conventions import apply_conventions
@@ -34,9 +32,3 @@ def ensemble_quantiles(ds: xr.Dataset, q: tuple[float, ...] = QUANTILES) -> xr.D
     if "title" in ds.attrs:
         out.attrs["title"] = f"{ds.attrs['title']}: P{', P'.join(f'{x * 100:g}' for x in q)}"
     return apply_conventions(out)
-
-
-def write_stats(ds: xr.Dataset, path: Path) -> Path:
-    from sim.io.dataset import write_atomic
-
-    return write_atomic(ds, path)

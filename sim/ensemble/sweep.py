@@ -23,7 +23,7 @@ from sim.config.sweep import SweepPlan, SweepSpec
 from sim.ensemble.backends import RunTask, execute, tasks_for
 from sim.ensemble.plan import plan_from_spec
 from sim.ensemble.posterior import DEFAULT
-from sim.ensemble.quantiles import ensemble_quantiles, write_stats
+from sim.ensemble.quantiles import ensemble_quantiles
 from sim.errors import InputError
 from sim.io.atomic import write_bytes
 from sim.io.sweep_folder import Combiner, Manifest, claim_folder, opened_in_blocks
@@ -95,7 +95,9 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
         # once and are written block by block, so memory does not grow with the members.
         with opened_in_blocks(result.combined) as ds:
-            result.stats = write_stats(ensemble_quantiles(ds), folder / "stats.nc")
+            from sim.io.dataset import write_atomic  # the run's writer: CF encoding, renamed into place
+
+            result.stats = write_atomic(ensemble_quantiles(ds), folder / "stats.nc")
     result.post_seconds = time.perf_counter() - t_post
     result.seconds = time.perf_counter() - t0
     return result
