@@ -114,6 +114,31 @@ def test_transitions_outside_the_model_description_are_refused(call):
     assert np.array_equal(hh.status, before)
 
 
+@pytest.mark.parametrize("call", [
+    lambda hh: hh.admit_to_camp(np.array([0, 1, 3])),                    # 3 is at home
+    lambda hh: hh.arrive(np.array([1, 0, 3]), 4),
+    lambda hh: hh.advance(np.array([0, 3]), np.array([2, 2]), np.array([5, 5]), np.array([1.0, 1.0])),
+])
+def test_a_refused_batch_changes_nobody_in_it(call):
+    hh = households([Status.TRANSIT, Status.TRANSIT, Status.CAMP, Status.HOME], size=[2, 3, 4, 5])
+    tally = hh.tally(6).copy()
+    before = {name: getattr(hh, name).copy() for name in STATE}
+    with pytest.raises(LedgerError, match="HOME"):
+        call(hh)
+    for name, was in before.items():
+        np.testing.assert_array_equal(getattr(hh, name), was, err_msg=name)
+    np.testing.assert_array_equal(hh.tally(6), tally)
+    hh.check_ledger(day=0, by_status=hh.head_count(6))
+
+
+def test_values_for_the_wrong_number_of_households_are_refused():
+    hh = households([Status.TRANSIT, Status.TRANSIT, Status.TRANSIT])
+    with pytest.raises(ValueError, match="2 values of destination for 3 households"):
+        hh.redirect(np.array([0, 1, 2]), np.array([4, 5]))
+    hh.redirect(np.array([0, 1, 2]), 4)                                    # one for all
+    assert hh.destination.tolist() == [4, 4, 4]
+
+
 # --------------------------------------------------------------------- the ledger
 def test_ledger_catches_a_status_changed_behind_the_owners_back():
     hh = households([Status.HOME, Status.TRANSIT, Status.CAMP])

@@ -19,12 +19,13 @@ and the same nightly check compares them, place by place, with the recorder's ow
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
 
-from sim.engine.place_counts import PlaceCounts, read_only
+from sim.engine.place_counts import PlaceCounts, change_rows, read_only
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
@@ -47,6 +48,17 @@ STAYING = (Status.HOME, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
 """Statuses a household can set off from (flight, moving on, giving up at the border)."""
 DISPLACED_STAYING = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
 """Statuses of displaced households staying somewhere (they can go home from these)."""
+ON_THE_ROAD = (Status.TRANSIT,)
+"""The status of households travelling: on a road or waiting at a node for one."""
+
+
+@functools.cache
+def _allowed(statuses: tuple[Status, ...]) -> np.ndarray:
+    """One flag per status: is it among ``statuses``."""
+    flags = np.zeros(N_STATUS, dtype=bool)
+    flags[list(statuses)] = True
+    flags.flags.writeable = False
+    return flags
 
 
 def status_in(status: np.ndarray, statuses) -> np.ndarray:
@@ -242,40 +254,40 @@ class Households:
     def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...], **place) -> None:
         """Change the status of households ``idx`` (distinct) and move their people in the
         ledger; ``place``: the other fields that change with it (see :meth:`_change`)."""
-        if len(idx) == 0:
-            return
-        was = self.status[idx]
-        ok = status_in(was, allowed)
-        if not ok.all():
-            bad = Status(int(was[~ok][0])).name
-            raise LedgerError(f"a household in {bad} cannot become {to.name}")
-        self._ledger -= np.rint(np.bincount(was, weights=self.people_weight[idx],
-                                            minlength=N_STATUS)).astype(np.int64)
-        self._ledger[to] += int(self.size[idx].sum())
-        self._change(idx, status=to, **place)
+        self._change(idx, allowed, "a household in {} cannot become " + to.name, status=to,
+                     **place)
 
-    def _change(self, idx: np.ndarray, status=None, location=None, destination=None,
-                next_node=None, arrival_day=None) -> None:
-        """Households ``idx`` (distinct) now have this ``status``, ``location``,
-        ``destination``, road ahead (``next_node``, -1: at a node) and ``arrival_day``; each a
-        value or one per household, None: as it was. The one writer of the fields the counts
-        by place are kept by (:mod:`sim.engine.place_counts`), so they move the households'
-        people once."""
-        changes = (("status", status), ("location", location), ("destination", destination),
-                   ("next_node", next_node), ("arrival_day", arrival_day))
-        new = {}
-        for name, value in changes:
-            field_ = getattr(self, name)
-            new[name] = field_[idx] if value is None else \
-                np.broadcast_to(np.asarray(value, dtype=field_.dtype), len(idx))
-        if self._counts is not None:
-            self._counts.move(self.status, self.location, self.destination, self.next_node,
-                              self.arrival_day, self.people_weight, self.has_vehicle, idx,
-                              new["status"], new["location"], new["destination"],
-                              new["next_node"], new["arrival_day"])
-        for name, value in changes:
-            if value is not None:
-                getattr(self, name)[idx] = new[name]
+    def _change(self, idx: np.ndarray, allowed: tuple[Status, ...], refusal: str, status=None,
+                location=None, destination=None, next_node=None, arrival_day=None) -> None:
+        """Households ``idx`` (distinct), each in one of the ``allowed`` statuses, now have this
+        ``status``, ``location``, ``destination``, road ahead (``next_node``, -1: at a node)
+        and ``arrival_day``; each a value or one per household, None: as it was. The one
+        writer of these fields: one kernel writes them and moves the households' people in
+        the ledger and in the counts by place (:mod:`sim.engine.place_counts`). If a household
+        is in another status, nothing changes and :class:`LedgerError` says ``refusal``
+        (``{}``: that status)."""
+        new = []
+        for name, value in (("status", status), ("location", location),
+                             ("destination", destination), ("next_node", next_node),
+                             ("arrival_day", arrival_day)):
+            dtype = getattr(self, name).dtype
+            if value is None:
+                new.append(np.zeros(0, dtype))
+                continue
+            value = np.asarray(value, dtype=dtype).reshape(-1)
+            if len(value) not in (1, len(idx)):
+                raise ValueError(f"{len(value)} values of {name} for {len(idx)} households")
+            new.append(value)
+        bad = change_rows(self.status, self.location, self.destination, self.next_node,
+                          self.arrival_day, self.people_weight, self.size, self.has_vehicle,
+                          idx, *new, _allowed(allowed), self._counts, self._ledger)
+        if bad >= 0:
+            raise LedgerError(refusal.format(Status(int(bad)).name))
+
+    def _on_the_road(self, idx: np.ndarray, action: str, **fields) -> None:
+        """:meth:`_change` of households in transit only (their status stays)."""
+        self._change(idx, ON_THE_ROAD, f"only households in TRANSIT can {action} (one is in {{}})",
+                     **fields)
 
     def _require(self, idx: np.ndarray, status: Status, action: str) -> None:
         if len(idx) and (self.status[idx] != status).any():
@@ -315,19 +327,16 @@ class Households:
 
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
-        self._require(idx, Status.TRANSIT, "change destination on the way")
-        self._change(idx, destination=destination)
+        self._on_the_road(idx, "change destination on the way", destination=destination)
 
     def wait_without_route(self, idx: np.ndarray) -> None:
         """No route to the destination today: drop it, wait where they are, choose tomorrow."""
-        self._require(idx, Status.TRANSIT, "lose their route")
-        self._change(idx, destination=-1)
+        self._on_the_road(idx, "lose their route", destination=-1)
 
     def advance(self, idx: np.ndarray, location: np.ndarray, next_node: np.ndarray,
                 progress_km: np.ndarray) -> None:
         """Where today's travel left households in transit: last node passed, road, km along it."""
-        self._require(idx, Status.TRANSIT, "travel")
-        self._change(idx, location=location, next_node=next_node)
+        self._on_the_road(idx, "travel", location=location, next_node=next_node)
         self.progress_km[idx] = progress_km
 
     def progress_along(self, idx: np.ndarray, progress_km: np.ndarray) -> None:
@@ -337,8 +346,8 @@ class Households:
 
     def arrive(self, idx: np.ndarray, day: int) -> None:
         """Households reach their destination today; admission settles them the same day."""
-        self._require(idx, Status.TRANSIT, "arrive")
-        self._change(idx, location=self.destination[idx], destination=-1, arrival_day=day)
+        self._on_the_road(idx, "arrive", location=self.destination[idx], destination=-1,
+                          arrival_day=day)
 
     def admit_to_camp(self, idx: np.ndarray) -> None:
         self._move(idx, Status.CAMP, (Status.TRANSIT,))

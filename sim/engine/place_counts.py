@@ -20,6 +20,10 @@ import numpy as np
 from numba import njit
 
 
+_NO_CELLS, _NO_ROW = np.zeros((0, 0)), np.zeros(0)   # no counts kept
+_NO_FLAGS, _NO_SIZES, _NO_LEDGER = np.zeros(0, bool), np.zeros(0, np.int16), np.zeros(0, np.int64)
+
+
 @dataclass(eq=False)
 class PlaceCounts:
     """The counts of one set of households over ``n_locations`` places."""
@@ -67,7 +71,8 @@ class PlaceCounts:
                          np.asarray(idx, dtype=np.int64), np.asarray(to_status),
                          np.asarray(to_location, dtype=np.int64),
                          np.asarray(to_destination, dtype=np.int64),
-                         np.asarray(to_next_node, dtype=np.int64), to_arrival_day)
+                         np.asarray(to_next_node, dtype=np.int64), to_arrival_day, True, False,
+                         _NO_FLAGS, _NO_SIZES, _NO_LEDGER)
 
     def _widen(self, columns: int) -> None:
         """Room for arrival days up to ``columns - 2`` (doubling: a few times a run)."""
@@ -78,33 +83,84 @@ class PlaceCounts:
             self.open_by_arrival = wider
 
 
+def change_rows(status, location, destination, next_node, arrival_day, people, size,
+                has_vehicle, idx, to_status, to_location, to_destination, to_next_node,
+                to_arrival_day, allowed: np.ndarray, counts: "PlaceCounts | None",
+                ledger: np.ndarray) -> int:
+    """Households ``idx`` (distinct) go to ``to_status``, ``to_location``, ``to_destination``,
+    ``to_next_node`` and ``to_arrival_day``: written into the households' arrays, their people
+    moved in ``counts`` (if kept) and in ``ledger`` (people per status, int64), in one pass.
+
+    Each ``to_*`` holds one value per household, one value for all (length 1), or none (the
+    field does not change), in the field's dtype. Nothing changes, and the status of the
+    first household whose status is not ``allowed`` (bool per status) is returned, if any
+    is not; else -1."""
+    if len(idx) == 0:
+        return -1
+    if counts is None:
+        cells = (_NO_CELLS, _NO_CELLS, _NO_ROW, _NO_ROW, _NO_CELLS, 0, 0)
+    else:
+        if len(to_arrival_day):
+            counts._widen(int(to_arrival_day.max()) + 2)
+        cells = (counts.people, counts.vehicles, counts.heading, counts.queued,
+                 counts.open_by_arrival, counts.transit, counts.in_open)
+    return _move_counts(*cells, status, location, destination, next_node, arrival_day, people,
+                        has_vehicle, np.asarray(idx, dtype=np.int64), to_status, to_location,
+                        to_destination, to_next_node, to_arrival_day, counts is not None, True,
+                        allowed, size, ledger)
+
+
+@njit(cache=True, inline="always")
+def _pick(new, j, old):
+    """``new`` for household ``j``: its own value, the one value for all, or ``old``."""
+    return old if len(new) == 0 else new[j if len(new) > 1 else 0]
+
+
 @njit(cache=True)
 def _move_counts(people_at, vehicles_at, heading, queued, open_by_arrival, transit, in_open,
                  status, location, destination, next_node, arrival_day, people, has_vehicle, idx,
-                 to_status, to_location, to_destination, to_next_node, to_arrival_day):
+                 to_status, to_location, to_destination, to_next_node, to_arrival_day,
+                 count, write, allowed, size, ledger):
     """Move each household ``idx[j]`` out of its cells (none for status -1) into those of
-    ``to_*[j]``."""
+    ``to_*`` (see :func:`_pick`); with ``write``, also write the ``to_*`` into its arrays and
+    move its ``size`` in ``ledger``, after checking that every status is ``allowed`` (returns
+    the first that is not, before any change; else -1)."""
+    if write:
+        for j in range(len(idx)):
+            if not allowed[status[idx[j]]]:
+                return status[idx[j]]
+        for j in range(len(idx)):      # from the statuses before any write: a household
+            i = idx[j]                  # listed twice moves twice, and the ledger shows it
+            ledger[status[i]] -= size[i]
+            ledger[_pick(to_status, j, status[i])] += size[i]
     for j in range(len(idx)):
         i = idx[j]
-        s, at, ts, tl = status[i], location[i], to_status[j], to_location[j]
-        if s == in_open:
-            open_by_arrival[at, arrival_day[i] + 1] -= people[i]
-        if ts == in_open:
-            open_by_arrival[tl, to_arrival_day[j] + 1] += people[i]
-        if s != ts or at != tl:
-            if s >= 0:
-                people_at[s, at] -= people[i]
-                vehicles_at[s, at] -= has_vehicle[i]
-            people_at[ts, tl] += people[i]
-            vehicles_at[ts, tl] += has_vehicle[i]
-        if s == transit and destination[i] >= 0:
-            heading[destination[i]] -= people[i]
-        if ts == transit and to_destination[j] >= 0:
-            heading[to_destination[j]] += people[i]
-        if s == transit and next_node[i] < 0:
-            queued[at] -= people[i]
-        if ts == transit and to_next_node[j] < 0:
-            queued[tl] += people[i]
+        s, at = status[i], location[i]
+        ts, tl = _pick(to_status, j, s), _pick(to_location, j, at)
+        td, tn = _pick(to_destination, j, destination[i]), _pick(to_next_node, j, next_node[i])
+        ta = _pick(to_arrival_day, j, arrival_day[i])
+        if count:
+            if s == in_open:
+                open_by_arrival[at, arrival_day[i] + 1] -= people[i]
+            if ts == in_open:
+                open_by_arrival[tl, ta + 1] += people[i]
+            if s != ts or at != tl:
+                if s >= 0:
+                    people_at[s, at] -= people[i]
+                    vehicles_at[s, at] -= has_vehicle[i]
+                people_at[ts, tl] += people[i]
+                vehicles_at[ts, tl] += has_vehicle[i]
+            if s == transit and destination[i] >= 0:
+                heading[destination[i]] -= people[i]
+            if ts == transit and td >= 0:
+                heading[td] += people[i]
+            if s == transit and next_node[i] < 0:
+                queued[at] -= people[i]
+            if ts == transit and tn < 0:
+                queued[tl] += people[i]
+        if write:
+            status[i], location[i], destination[i], next_node[i], arrival_day[i] = ts, tl, td, tn, ta
+    return -1
 
 
 def read_only(a: np.ndarray) -> np.ndarray:
