@@ -39,6 +39,7 @@ from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import Households, Status
 from sim.engine.mesa_core import Model
+from sim.engine.numba_start import load_cython_blas
 from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
@@ -54,6 +55,7 @@ class DisplacementModel(Model):
 
     def __init__(self, scenario: Scenario, geography: Geography | None = None,
                  rng: int | None = None):
+        load_cython_blas()   # before the first kernel: numba starts without all of scipy.linalg
         seed = scenario.seed if rng is None else rng
         super().__init__(rng=seed)
         self.seed = int(seed)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-
 _NO_CELLS, _NO_ROW = np.zeros((0, 0)), np.zeros(0)   # no counts kept
 _NO_FLAGS, _NO_SIZES, _NO_LEDGER = np.zeros(0, bool), np.zeros(0, np.int16), np.zeros(0, np.int64)
 
