@@ -26,6 +26,7 @@ from sim.engine import (
     admission,
     crossings,
     departure,
+    numba_start,
     onward,
     perception,
     returns,
@@ -39,7 +40,6 @@ from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import Households, Status
 from sim.engine.mesa_core import Model
-from sim.engine.numba_start import load_cython_blas
 from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
@@ -55,10 +55,9 @@ class DisplacementModel(Model):
 
     def __init__(self, scenario: Scenario, geography: Geography | None = None,
                  rng: int | None = None):
-        load_cython_blas()   # before the first kernel: numba starts without all of scipy.linalg
-        seed = scenario.seed if rng is None else rng
-        super().__init__(rng=seed)
-        self.seed = int(seed)
+        numba_start.load_cython_blas()   # before the first kernel (sim/engine/numba_start.py)
+        self.seed = int(scenario.seed if rng is None else rng)
+        super().__init__(rng=self.seed)
         # The validated scenario. (Mesa >= 3.5 reserves ``Model.scenario`` for its own
         # experimental Scenario object, so ours is ``config``.)
         self.config = scenario
