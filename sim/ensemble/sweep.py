@@ -93,11 +93,11 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     result.combined = combiner.path if combiner is not None else None
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
-        # once and are written block by block, so memory does not grow with the members.
-        with opened_in_blocks(result.combined) as ds:
+        # once, so memory does not grow with the length of the runs.
+        with opened_in_blocks(result.combined) as combined:
             from sim.io.dataset import write_atomic  # the run's writer: CF encoding, renamed into place
 
-            result.stats = write_atomic(ensemble_quantiles(ds), folder / "stats.nc")
+            result.stats = write_atomic(ensemble_quantiles(combined), folder / "stats.nc")
     result.post_seconds = time.perf_counter() - t_post
     result.seconds = time.perf_counter() - t0
     return result

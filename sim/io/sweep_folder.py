@@ -214,20 +214,77 @@ class Combiner:
 
 
 @contextmanager
-def opened_in_blocks(path: Path) -> Iterator[xr.Dataset]:
-    """The combined file opened lazily, in blocks of its stored chunks (dask), each variable's
-    chunk cache small: netCDF's default of 64 MB a variable, over some fifty variables read
-    block by block, would hold most of the file."""
+def opened_in_blocks(path: Path) -> Iterator[CombinedBlocks]:
+    """The combined file opened to be read a block at a time (:class:`CombinedBlocks`), each
+    variable's chunk cache small: netCDF's default of 64 MB a variable, over some fifty
+    variables read block by block, would hold most of the file."""
     import netCDF4
 
     before = netCDF4.get_chunk_cache()
     netCDF4.set_chunk_cache(2 * CHUNK_BYTES, before[1], before[2])   # for the variables opened now
     try:
-        ds = xr.open_dataset(path, chunks={})
+        ds = xr.open_dataset(path)
+        nc = netCDF4.Dataset(path)
     finally:
         netCDF4.set_chunk_cache(*before)
-    with ds:
-        yield ds
+    nc.set_auto_mask(False)
+    with ds, nc:
+        yield CombinedBlocks(ds, nc)
+
+
+class CombinedBlocks:
+    """A combined file's variables along ``run`` read block by block: every run's stored chunk
+    of a few days at once (memory: members x chunk, whatever the length of the runs).
+
+    ``dataset`` is the file opened lazily by xarray, for names, dimensions, coordinates and
+    attributes. A block whose stored values are the values (no scale or offset, and no fill
+    value other than NaN: every variable the Combiner writes) is read straight from netCDF4,
+    without xarray's decoding passes, which only copy such data (a third of the reading); any
+    other is read through xarray and decoded as xarray would."""
+
+    def __init__(self, dataset: xr.Dataset, nc) -> None:
+        self.dataset, self._nc = dataset, nc
+
+    def blocks(self, name: str) -> Iterator[tuple[slice, np.ndarray]]:
+        """(days, values [run, days, ...]) of variable ``name``, block by block along its
+        second dimension (the whole variable at once if it has one dimension)."""
+        da = self.dataset[name].transpose("run", ...)
+        raw = self._nc.variables[name]
+        plain = da.dims == raw.dimensions and _stored_as_is(da)
+        if da.ndim == 1:
+            yield slice(None), raw[:] if plain else da.values
+            return
+        chunks = raw.chunking()
+        step = chunks[1] if isinstance(chunks, list) else da.shape[1]
+        for start in range(0, da.shape[1], step):
+            days = slice(start, min(start + step, da.shape[1]))
+            yield days, raw[:, days] if plain else da[:, days].values
+
+
+    def read_ahead(self, names: list[str]) -> Iterator[tuple[str, slice, np.ndarray]]:
+        """(name, days, values) of every block of ``names`` in turn, the next block read by a
+        thread while the caller works on this one (netCDF4 and NumPy's sorts let go of the
+        GIL; one thread at a time reads the file)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        stream = ((name, days, values) for name in names for days, values in self.blocks(name))
+        done = object()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as reader:
+            ahead = reader.submit(next, stream, done)
+            while (item := ahead.result()) is not done:
+                ahead = reader.submit(next, stream, done)
+                yield item
+
+
+def _stored_as_is(da: xr.DataArray) -> bool:
+    """Whether xarray's decoding of ``da`` leaves its stored values as they are."""
+    enc = da.encoding
+    if enc.get("scale_factor") is not None or enc.get("add_offset") is not None:
+        return False
+    if np.dtype(enc.get("dtype", da.dtype)) != da.dtype:
+        return False
+    fill = enc.get("_FillValue", enc.get("missing_value"))
+    return fill is None or (da.dtype.kind == "f" and bool(np.isnan(fill)))
 
 
 CHUNK_BYTES = 1 << 20
