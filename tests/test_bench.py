@@ -103,3 +103,24 @@ def test_median_is_each_figures_own():
     m = median_benchmark([bench(1.0), bench(3.0), bench(2.0)])
     assert m.repeats == 3 and m.simulate == Phase(2.0, 1.0) and m.peak_memory_mb == 200.0
     check_consistent(m)
+
+
+def test_roads_with_people_scale_the_road_capacity_by_the_people(tmp_path, capsys):
+    path = write_tiny(tmp_path)
+    written = main(["bench", str(path), "--days", "3", "--out", str(tmp_path), "--json"])
+    base = RunBenchmark.from_dict(json.loads(capsys.readouterr().out))
+    assert written == 0 and base.road_capacity_scale == 1.0
+    people = 3 * base.people
+    assert main(["bench", str(path), "--days", "3", "--out", str(tmp_path), "--people",
+                 str(people), "--roads-with-people", "--json"]) == 0
+    b = RunBenchmark.from_dict(json.loads(capsys.readouterr().out))
+    assert b.people == people and b.road_capacity_scale == pytest.approx(3.0)
+    assert main(["bench", str(path), "--days", "3", "--out", str(tmp_path), "--people",
+                 str(people), "--roads-with-people"]) == 0
+    assert "road capacity       x 3 " in capsys.readouterr().out
+
+
+def test_roads_with_people_without_people_is_one_line(capsys):
+    assert main_exit_code(["bench", "--roads-with-people"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "--roads-with-people" in line and "--people" in line

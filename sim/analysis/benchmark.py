@@ -70,6 +70,8 @@ class RunBenchmark:
     """Cumulative people displaced on the last day (a check that the run did something)."""
     repeats: int = 1
     """Runs whose median this is (each figure's own median)."""
+    road_capacity_scale: float = 1.0
+    """The scenario's ``movement.road_capacity_scale`` as run (``--roads-with-people``)."""
     steps: dict[str, Phase] = field(default_factory=dict)
     """Time in each sub-step of the daily schedule (:data:`SCHEDULE`) over the whole run."""
 
@@ -135,12 +137,16 @@ class Clock:
 
 
 def benchmark_run(scenario: str | Path | None = None, *, people: int | None = None,
-                  days: int | None = None, out: str | Path | None = None) -> RunBenchmark:
+                  days: int | None = None, out: str | Path | None = None,
+                  roads_with_people: bool = False) -> RunBenchmark:
     """Time one run of ``scenario`` (default: the full assault), optionally resized.
 
     ``people`` and ``days`` override the scenario's and are validated like the YAML
     (:meth:`~sim.config.scenario.Scenario.with_overrides`): ``days=5000`` is refused as the
-    file would be. The NetCDF goes to ``out`` (default: a new temporary folder). Start-up is
+    file would be. With ``roads_with_people`` the roads' capacities are scaled by the same
+    factor as the people (``movement.road_capacity_scale``): camps and hosts are scaled with
+    the people anyway (docs/model.md), and roads that are not make journeys at 5 M people
+    last several times as long, so the model does several times the travel (docs/speed.md). The NetCDF goes to ``out`` (default: a new temporary folder). Start-up is
     counted from the start of this process: call it from a fresh one (``idlib-sim bench``).
     """
     from sim.engine.model import DisplacementModel
@@ -153,6 +159,9 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
     overrides: dict[str, object] = {}
     if people is not None:
         overrides["population.total_people"] = people
+        if roads_with_people:
+            overrides["movement.road_capacity_scale"] = (
+                sc.movement.road_capacity_scale * people / sc.population.total_people)
     if days is not None:
         overrides["days"] = days
     if overrides:
@@ -179,7 +188,7 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
         whole=Phase(clock.wall - started, clock.cpu), netcdf_path=str(path),
         netcdf_mb=path.stat().st_size / 1e6, peak_memory_mb=peak_memory_mb(),
         displaced=float(ds["cumulative_displaced"].values[-1]),
-        steps={name: Phase(*spent) for name, spent in steps.items()})
+        road_capacity_scale=sc.movement.road_capacity_scale, steps={name: Phase(*spent) for name, spent in steps.items()})
 
 
 def time_sub_steps(model) -> dict[str, list[float]]:

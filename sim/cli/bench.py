@@ -32,6 +32,10 @@ def add_parser(subparsers):
                    help="override total people (default: the scenario's)")
     p.add_argument("--days", type=positive_int, default=None,
                    help="override days, up to 3650 (default: the scenario's)")
+    p.add_argument("--roads-with-people", action="store_true",
+                   help="with --people, scale the roads' capacities by the same factor, so the "
+                        "roads carry the same share of the people and a larger run has the "
+                        "same queues (default: the scenario's roads, which congest)")
     p.add_argument("--repeat", type=positive_int, default=1,
                    help="runs, each in a fresh process; figures are their medians (default: 1, "
                         "in this process)")
@@ -53,10 +57,14 @@ def add_parser(subparsers):
 def run(args) -> int:
     from sim.analysis.benchmark import benchmark_run, median_benchmark
 
+    if args.roads_with_people and args.people is None:
+        raise InputError("it scales the roads as --people scales the people: give --people "
+                         "too (e.g. --people 5000000)", where="--roads-with-people")
     if args.vs_flee:
         return _vs_flee(args)
     if args.repeat == 1:
-        b = benchmark_run(args.scenario, people=args.people, days=args.days, out=args.out)
+        b = benchmark_run(args.scenario, people=args.people, days=args.days, out=args.out,
+                          roads_with_people=args.roads_with_people)
     else:
         b = median_benchmark([_fresh_process(args) for _ in range(args.repeat)])
     if args.json:
@@ -69,9 +77,10 @@ def run(args) -> int:
 def _vs_flee(args) -> int:
     from sim.analysis.flee_bench import compare_with_flee
 
-    if args.repeat != 1 or args.days is not None or args.out is not None:
+    if args.repeat != 1 or args.days is not None or args.out is not None or args.roads_with_people:
         raise InputError("--vs-flee runs once in this process for --flee-days days and writes "
-                         "nothing; leave out --repeat, --days and --out", where="--vs-flee")
+                         "nothing; leave out --repeat, --days, --out and --roads-with-people",
+                         where="--vs-flee")
     c = compare_with_flee(args.scenario, people=args.people, days=args.flee_days,
                           agents=args.flee_agents)
     if args.json:
@@ -91,6 +100,7 @@ def _fresh_process(args):
     for flag in ("people", "days", "out"):
         if getattr(args, flag) is not None:
             argv += [f"--{flag}", str(getattr(args, flag))]
+    argv += ["--roads-with-people"] if args.roads_with_people else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     proc = subprocess.run(argv, capture_output=True, text=True)
@@ -112,6 +122,8 @@ def print_benchmark(b) -> None:
     print(f"scenario            {b.scenario_name} ({b.source_path})")
     print(f"people / households {b.people:,} / {b.households:,}")
     print(f"days                {b.days}")
+    if b.road_capacity_scale != 1.0:
+        print(f"road capacity       x {b.road_capacity_scale:g} (movement.road_capacity_scale)")
     if b.repeats > 1:
         print(f"runs                {b.repeats}, each in a fresh process: medians")
     print(f"{'':<20}{'wall':>10} {'CPU':>10}   (CPU: user + system)")
