@@ -223,13 +223,12 @@ def opened_in_blocks(path: Path) -> Iterator[CombinedBlocks]:
     before = netCDF4.get_chunk_cache()
     netCDF4.set_chunk_cache(2 * CHUNK_BYTES, before[1], before[2])   # for the variables opened now
     try:
-        ds = xr.open_dataset(path)
-        nc = netCDF4.Dataset(path)
+        with xr.open_dataset(path) as ds, netCDF4.Dataset(path) as nc:
+            netCDF4.set_chunk_cache(*before)
+            nc.set_auto_mask(False)
+            yield CombinedBlocks(ds, nc)
     finally:
         netCDF4.set_chunk_cache(*before)
-    nc.set_auto_mask(False)
-    with ds, nc:
-        yield CombinedBlocks(ds, nc)
 
 
 class CombinedBlocks:
@@ -239,8 +238,8 @@ class CombinedBlocks:
     ``dataset`` is the file opened lazily by xarray, for names, dimensions, coordinates and
     attributes. A block whose stored values are the values (no scale or offset, and no fill
     value other than NaN: every variable the Combiner writes) is read straight from netCDF4,
-    without xarray's decoding passes, which only copy such data (a third of the reading); any
-    other is read through xarray and decoded as xarray would."""
+    without xarray's decoding passes, which would only copy it; any other is read through
+    xarray and decoded as xarray would."""
 
     def __init__(self, dataset: xr.Dataset, nc) -> None:
         self.dataset, self._nc = dataset, nc
@@ -259,7 +258,6 @@ class CombinedBlocks:
         for start in range(0, da.shape[1], step):
             days = slice(start, min(start + step, da.shape[1]))
             yield days, raw[:, days] if plain else da[:, days].values
-
 
     def read_ahead(self, names: list[str]) -> Iterator[tuple[str, slice, np.ndarray]]:
         """(name, days, values) of every block of ``names`` in turn, the next block read by a
