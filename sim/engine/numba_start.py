@@ -9,7 +9,9 @@ process; no kernel of the model uses BLAS).
 :func:`load_cython_blas` loads that one extension module from SciPy's own file, under its own
 name, as the import would; numba's check then finds it in ``sys.modules`` (and still finds a
 BLAS, and still checks its integer width). ``scipy.linalg`` itself is untouched: imported later,
-it runs as always and uses the same module (tests/test_numba_start.py).
+it runs as always and uses the same module (tests/test_numba_start.py). (Mesa 3.5, which pip
+installs on Python 3.12, imports SciPy's spatial module, and with it ``scipy.linalg``, with its
+``Network``: there this saves nothing.)
 """
 
 from __future__ import annotations
