@@ -1,8 +1,9 @@
 """Ensemble statistics: P10/P50/P90 of every series over the members, as a dataset.
 
 The combined file is read a block at a time (every member's stored chunk of a few days:
-:class:`~sim.io.sweep_folder.CombinedBlocks`), so memory does not grow with the length of the
-runs. Each block is sorted along the members once, and each quantile interpolated between two
+:class:`~sim.io.sweep_folder.CombinedBlocks`), so the members are never in memory whole; the
+quantiles themselves (three times one run's series, about 220 MB at full scale and 180 days)
+are held until the dataset is written. Each block is sorted along the members once, and each quantile interpolated between two
 of its order statistics exactly as ``np.quantile(method="linear")`` does, operation for
 operation: the same numbers to the last bit (tests/test_quantiles.py). NumPy's own function
 partitions every one of a block's million short columns on its own, about eight times the

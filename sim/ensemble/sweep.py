@@ -93,7 +93,7 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     result.combined = combiner.path if combiner is not None else None
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
-        # once, so memory does not grow with the length of the runs.
+        # once, so the members are never in memory whole (the quantiles are, until written).
         with opened_in_blocks(result.combined) as combined:
             from sim.io.dataset import write_atomic  # the run's writer: CF encoding, renamed into place
 

@@ -223,12 +223,17 @@ def opened_in_blocks(path: Path) -> Iterator[CombinedBlocks]:
     before = netCDF4.get_chunk_cache()
     netCDF4.set_chunk_cache(2 * CHUNK_BYTES, before[1], before[2])   # for the variables opened now
     try:
-        with xr.open_dataset(path) as ds, netCDF4.Dataset(path) as nc:
-            netCDF4.set_chunk_cache(*before)
-            nc.set_auto_mask(False)
-            yield CombinedBlocks(ds, nc)
+        ds = xr.open_dataset(path)
+        try:
+            nc = netCDF4.Dataset(path)
+        except BaseException:
+            ds.close()
+            raise
     finally:
         netCDF4.set_chunk_cache(*before)
+    nc.set_auto_mask(False)
+    with ds, nc:
+        yield CombinedBlocks(ds, nc)
 
 
 class CombinedBlocks:
