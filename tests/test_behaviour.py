@@ -10,9 +10,11 @@ from sim.config.scenario import BehaviourConfig
 from sim.engine.decisions import (
     DestinationContext,
     choose_destinations,
+    decide_to_flee,
     destination_utility,
     flee_probability,
 )
+from sim.engine.households import Status
 
 B = BehaviourConfig()
 
@@ -171,6 +173,58 @@ def test_the_engines_fused_hazard_gives_the_formulas_numbers_to_the_last_bit(bas
     assert (want[who] > base_rate).mean() > 0.3      # the test reaches the rule, not just zeros
     assert base_rate > 0 or (want[who] == 0).mean() > 0.2       # ... and households below it
     np.testing.assert_array_equal(got, want[who])
+
+
+@pytest.mark.parametrize("base_rate", [0.0, 0.01])
+def test_flight_candidates_leave_out_exactly_households_whose_probability_is_zero(base_rate):
+    # The model weighs and draws for flee_candidates only: every household staying somewhere
+    # that is left out must have probability 0 by the formula (so it could never flee), and
+    # those kept must include every one with a probability above 0. With a base rate, all.
+    from sim.engine.decisions import FixedTerms, flee_candidates, perceived_bound, reach_of
+    rng = np.random.default_rng(9)
+    n_places, n = 50, 30_000
+    danger, front_km = rng.uniform(0, 0.8, n_places), rng.uniform(0, 60, n_places)
+    departed = rng.uniform(0, 1, n_places)
+    location = rng.integers(0, n_places, n).astype(np.int16)
+    status = rng.choice(np.arange(7), n).astype(np.int8)
+    rt, info = rng.beta(2, 2, n).astype(np.float32), rng.beta(3, 2, n).astype(np.float32)
+    vehicle, idp = rng.random(n) < 0.4, rng.random(n) < 0.3
+    b = BehaviourConfig(base_flee_rate_per_day=base_rate)
+    fixed = FixedTerms.of(rt, info, b)
+    proximity = np.exp(-front_km / b.front_proximity_scale_km)
+    bound = perceived_bound(danger, fixed.grid)
+    reach = reach_of(bound, b.front_proximity_weight * proximity, base_rate)
+    who = flee_candidates(status, location, fixed.tolerated, fixed.exponent_bin, reach)
+    want = flee_probability(danger[location], front_km[location], departed[location], rt, info,
+                            vehicle, idp, b)
+    staying = (status != Status.TRANSIT) & (status != Status.CROSSED)
+    kept = np.zeros(n, bool)
+    kept[who] = True
+    assert (np.diff(who) > 0).all()                      # in index order
+    assert not kept[~staying].any()
+    assert (want[staying & ~kept] == 0).all()            # left out: could never flee
+    assert kept[staying & (want > 0)].all()              # every one who could is kept
+    if base_rate:
+        assert kept[staying].all()
+    else:                  # left out: where the kernel's own shortcut gives 0, no more, no less
+        below = bound[location, fixed.exponent_bin] + b.front_proximity_weight * proximity[location] \
+            <= fixed.tolerated
+        np.testing.assert_array_equal(kept, staying & ~below)
+        assert 0.1 < kept[staying].mean() < 0.9
+
+
+def test_the_daily_draw_is_made_only_where_it_can_decide():
+    # Households with probability 0 never flee and take no draw; those with 1 always flee;
+    # the others flee at their rate, one uniform each, in order.
+    p = np.array([0.0, 1.0, 0.3, 0.0, 0.7, 1.0, 0.0])
+    fled = decide_to_flee(p, np.random.default_rng(4))
+    u = np.random.default_rng(4).random(4)               # the draws of positions 1, 2, 4, 5
+    np.testing.assert_array_equal(fled, np.array([1, 2, 4, 5])[u < p[[1, 2, 4, 5]]])
+    assert {1, 5} <= set(fled.tolist()) and not {0, 3, 6} & set(fled.tolist())
+    many = np.tile([0.0, 0.25], 20_000)
+    share = np.isin(np.arange(len(many)), decide_to_flee(many, np.random.default_rng(2)))
+    assert not share[::2].any()
+    assert abs(share[1::2].mean() - 0.25) < 0.01
 
 
 @pytest.mark.parametrize("top_exponent", [2.0, 3.5, 1.0])

@@ -118,10 +118,22 @@ def perceived_bound(danger: np.ndarray, grid: np.ndarray) -> np.ndarray:
 STATUS_TRANSIT, STATUS_CROSSED = int(Status.TRANSIT), int(Status.CROSSED)
 
 
+def reach_of(bound: np.ndarray, pull: np.ndarray, base_rate: float) -> np.ndarray:
+    """[place, bin]: the most a household there with its exponent in the bin can perceive,
+    ``bound`` (:func:`perceived_bound`) plus the front's ``pull`` (per place), the sum
+    :func:`flee_probability_of` tests; with a base rate of flight every household staying
+    somewhere can flee (inf)."""
+    if base_rate != 0.0:
+        return np.full(bound.shape, np.inf)
+    return bound + pull[:, None]
+
+
 @njit(cache=True)
-def flee_candidates(status, location, tolerated, upper_danger):
-    """One pass over the households: those staying somewhere whose place's danger can exceed
-    their tolerated danger (``upper_danger`` >= perceived danger, per place), in index order.
+def flee_candidates(status, location, tolerated, exponent_bin, reach):
+    """One pass over the households: those staying somewhere whose perceived danger can
+    exceed their tolerated danger (``reach[place, exponent_bin]`` > tolerated: see
+    :func:`reach_of`), in index order. The others' flight probability is 0 exactly (the
+    shortcut of :func:`flee_probability_of`), so they need neither arithmetic nor a draw.
 
     The selection is written without a branch (each index is written, and kept by moving
     on): whether a household is a candidate is a coin toss to the processor, and a
@@ -132,7 +144,8 @@ def flee_candidates(status, location, tolerated, upper_danger):
     for i in range(n):
         s = status[i]
         who[n_who] = i
-        n_who += (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) & (upper_danger[location[i]] > tolerated[i])
+        n_who += (s != STATUS_TRANSIT) & (s != STATUS_CROSSED) \
+            & (reach[location[i], exponent_bin[i]] > tolerated[i])
     return who[:n_who]
 
 
@@ -148,7 +161,9 @@ def flee_probability_of(who, location, danger, proximity, departed_share, tolera
     Exact shortcut: where even ``bound[place, exponent_bin]`` (:func:`perceived_bound`, at
     least the perceived danger) plus the front's pull stays within the household's tolerance,
     the excess is 0 and no power is taken (three in four candidates on a day of the full
-    assault): rounding is monotone, so the formula's sum is then within the tolerance too."""
+    assault): rounding is monotone, so the formula's sum is then within the tolerance too.
+    Without a base rate of flight, :func:`flee_candidates` leaves those households out
+    beforehand by the same test (:func:`reach_of`), so here it serves the base-rate case."""
     p = np.empty(len(who))
     at_base = 0.0 if base_rate == 0.0 else -np.expm1(-base_rate)
     for j in range(len(who)):
@@ -181,8 +196,10 @@ def flee_probability(*args, **kwargs) -> np.ndarray:
 
 
 def decide_to_flee(probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One independent draw per household per day."""
-    return rng.random(len(probability)) < probability
+    """One independent draw per household per day, where it can decide: a household with
+    probability 0 does not flee and takes no draw. Returns the positions that flee."""
+    can = np.flatnonzero(probability > 0.0)
+    return can[rng.random(len(can)) < probability[can]]
 
 
 def candidate_destinations(kind: np.ndarray, camp_capacity: np.ndarray,

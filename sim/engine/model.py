@@ -181,32 +181,32 @@ class DisplacementModel(Model):
         """Households at home or in shelter decide, under the danger they perceive, whether to
         flee; those who decide plan to leave once prepared (sim/engine/departure.py), and a plan
         the danger no longer supports is given up."""
-        hh, t, c, b = self.households, self.day, self.conflict, self.config.behaviour
-        danger, front_km = self.fear, c.front_distance_km[t]      # as perceived, fear included
-        # Exact shortcut: perceived danger <= danger, so households whose place is below their
-        # own tolerance threshold have zero hazard and need no draw (unless a base rate is set).
-        upper = danger + b.front_proximity_weight * np.exp(-front_km / b.front_proximity_scale_km) \
-            if b.base_flee_rate_per_day == 0.0 else np.full(len(danger), np.inf)
+        hh, t, b = self.households, self.day, self.config.behaviour
+        danger = self.fear                                     # as perceived, fear included
         if self._fixed is None or len(self._fixed) != len(hh):   # households may enter
             self._fixed = behaviour.FixedTerms.of(hh.risk_tolerance, hh.information, b)
         fixed = self._fixed
-        who = behaviour.flee_candidates(hh.status, hh.location, fixed.tolerated, upper)
+        proximity = np.exp(-self._perceived_front_km() / b.front_proximity_scale_km)
+        bound = behaviour.perceived_bound(danger, fixed.grid)
+        # Weighed and drawn for: those who can perceive more than they tolerate (others: p = 0).
+        reach = behaviour.reach_of(bound, b.front_proximity_weight * proximity,
+                                   b.base_flee_rate_per_day)
+        who = behaviour.flee_candidates(hh.status, hh.location, fixed.tolerated,
+                                        fixed.exponent_bin, reach)
         planning = hh.flee_ready_day >= 0
         if len(who) == 0:
             hh.give_up_plan(np.flatnonzero(planning))
             return
-        front_km = self._perceived_front_km()
         # The people at home per home place: a household at home is at its home place.
         at_home = hh.tally(self.geography.n_locations)[Status.HOME]
         residents = self.initial_residents
         departed_share = np.divide(residents - at_home, residents, out=np.zeros(len(residents)),
                                    where=residents > 0)
         p = behaviour.flee_probability_of(
-            who, hh.location, danger, np.exp(-front_km / b.front_proximity_scale_km), departed_share,
+            who, hh.location, danger, proximity, departed_share,
             fixed.tolerated, fixed.exponent, hh.has_vehicle, hh.already_displaced, hh.times_displaced,
             b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight, b.social_weight,
-            b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin,
-            behaviour.perceived_bound(danger, fixed.grid))
+            b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin, bound)
         decided = who[behaviour.decide_to_flee(p, self.rng)]
         hh.give_up_plan(behaviour.unsupported_plans(np.flatnonzero(planning), who, p))
         new = decided[~planning[decided]]
