@@ -137,24 +137,63 @@ def test_best_option_gain_is_the_logit_of_the_utility_table_to_the_last_bit():
 
 
 @pytest.mark.parametrize("shelter_review", [0.0, 0.2])
-def test_skipped_reviews_leave_the_random_stream_as_the_reviews(shelter_review):
-    # With no room anywhere, the model skips the reviews but must consume their draws: one
-    # per household in the open and (if they review) in shelter, without a plan to flee, not
-    # among those already going (listed twice here, as a caller might).
+def test_only_households_a_review_could_move_take_the_review_draw(shelter_review):
+    # Whether a household reviews its place today is drawn only where a review can end in a
+    # move (hopeful[in_open, place, vehicle]); elsewhere it would change nothing. The rest is
+    # the plain rule: one draw each, in index order, those in the open first; nobody with a
+    # plan to flee, nobody already going (listed twice here, as a caller might).
     from test_households import households
 
     from sim.engine.households import Status
-    from sim.engine.onward import reviewing_today, skip_reviews
+    from sim.engine.onward import reviewing_today
     rng0 = np.random.default_rng(9)
-    status = rng0.choice([int(s) for s in Status], 5000)
+    n = 6000
+    status = rng0.choice([int(s) for s in Status], n)
     hh = households(status)
-    hh.flee_ready_day[rng0.random(5000) < 0.2] = 4
-    going = rng0.choice(5000, 300, replace=False)
+    hh.location[:] = rng0.integers(0, 5, n)
+    hh.has_vehicle[:] = rng0.random(n) < 0.4
+    hh.flee_ready_day[rng0.random(n) < 0.2] = 4
+    going = rng0.choice(n, 300, replace=False)
     going = np.concatenate([going, going[:100]])
-    b = BehaviourConfig(shelter_review_per_day=shelter_review)
-    reviewed, skipped = np.random.default_rng(1), np.random.default_rng(1)
-    reviewed.integers(0, 9, 1, dtype=np.int32)      # a half step kept, as after a permutation
-    skipped.integers(0, 9, 1, dtype=np.int32)
-    assert len(reviewing_today(hh, going, b, reviewed)) > 0
-    skip_reviews(hh, going, b, skipped)
-    assert reviewed.bit_generator.state == skipped.bit_generator.state
+    hopeful = rng0.random((2, 5, 2)) < 0.5
+    b = BehaviourConfig(shelter_review_per_day=shelter_review, open_air_move_on_per_day=0.3)
+    got, in_open = reviewing_today(hh, going, hopeful, b, rng := np.random.default_rng(1))
+
+    free = hh.flee_ready_day < 0
+    free[going] = False
+    where = hopeful[:, hh.location, hh.has_vehicle.astype(int)]
+    in_the_open = np.flatnonzero(free & (status == Status.OPEN) & where[1])
+    in_shelter = np.flatnonzero(free & np.isin(status, [Status.CAMP, Status.HOST]) & where[0])
+    plain = np.random.default_rng(1)
+    want = [in_the_open[plain.random(len(in_the_open)) < 0.3]]
+    if shelter_review:
+        want.append(in_shelter[plain.random(len(in_shelter)) < shelter_review])
+    want = np.concatenate(want)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(in_open, status[want] == Status.OPEN)
+    assert rng.bit_generator.state == plain.bit_generator.state        # as many draws
+    everyone_open = free & (status == Status.OPEN)
+    assert 0 < len(in_the_open) < everyone_open.sum()                   # the filter bites
+    assert len(want) > 50 and (shelter_review == 0) == (not np.isin(status[want], [Status.CAMP, Status.HOST]).any())
+
+
+def test_nobody_reviews_on_a_day_without_room_and_no_draw_is_made():
+    from test_households import households
+
+    from sim.engine.households import Status
+    from sim.engine.onward import moves_today
+    hh = households(np.full(500, int(Status.OPEN)))
+    n_loc = 3
+    ctx = DestinationContext(
+        route_cost_km=np.full((n_loc, n_loc), 10.0), danger=np.zeros(n_loc),
+        front_distance_km=np.full(n_loc, 100.0), crowding=np.array([3.0, 3.0, 0.0]),
+        kind_preference=np.zeros(n_loc), closed_crossing=np.zeros(n_loc, bool),
+        eligible=np.ones(n_loc, bool))
+    b = BehaviourConfig(open_air_move_on_per_day=1.0, onward_move_cost=0.5)
+    rng = np.random.default_rng(3)
+    before = rng.bit_generator.state
+    moving, where = moves_today(hh, np.zeros(0, np.int64), ctx, np.zeros(n_loc), b, rng)
+    assert len(moving) == len(where) == 0 and rng.bit_generator.state == before
+    # with room at place 2 they go there (everyone reviews, and staying in the open is bad)
+    moving, where = moves_today(hh, np.zeros(0, np.int64), ctx, np.array([0.0, 0.0, 1e6]), b, rng)
+    assert len(moving) == 500 and (where == 2).all()

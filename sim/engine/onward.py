@@ -27,7 +27,9 @@ only the places with room.
 
 For speed, the utilities come from one table per location and vehicle (the utility is linear
 in risk tolerance, :func:`utility_table`), and households at a place where no option can beat
-staying by the cost are not weighed at all (:func:`could_gain`, an exact filter).
+staying by the cost are not weighed at all (:func:`could_gain`, an exact filter): they take no
+draw of whether they review today either, since a review there changes nothing; on a day when
+no place has room, nobody does.
 """
 
 from __future__ import annotations
@@ -39,54 +41,48 @@ import numpy as np
 from sim.config.scenario import BehaviourConfig
 from sim.engine.allocation import grouped_fits
 from sim.engine.decisions import DestinationContext, destination_utility, table_logit_choice
-from sim.engine.draws import skip_uniforms
 from sim.engine.households import Status
-from sim.engine.tallies import count_open_and_sheltered, open_and_sheltered
+from sim.engine.tallies import hopeful_open_and_sheltered
 
 
-def reviewing_today(hh, excluded: np.ndarray, b: BehaviourConfig,
-                    rng: np.random.Generator) -> np.ndarray:
-    """Households weighing a move today: in the open with ``open_air_move_on_per_day``, in a
-    camp or with hosts with ``shelter_review_per_day``; not those about to flee anyway, nor
-    ``excluded`` (already going somewhere today)."""
+def reviewing_today(hh, excluded: np.ndarray, hopeful: np.ndarray, b: BehaviourConfig,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Households weighing a move today, and whether each is in the open: in the open with
+    ``open_air_move_on_per_day``, in a camp or with hosts with ``shelter_review_per_day``; not
+    those about to flee anyway, nor ``excluded`` (already going somewhere today).
+
+    Only households at a place and with a vehicle or not where a review can end in a move
+    (``hopeful[in_open, place, has_vehicle]``, :func:`hopeful_places`) take the day's draw:
+    for the others a review changes nothing, so whether they review is not drawn."""
     free = hh.flee_ready_day < 0
     free[excluded] = False
-    in_open, sheltered = open_and_sheltered(hh.status, free)
-    reviewing = [in_open[rng.random(len(in_open)) < b.open_air_move_on_per_day]]
-    if b.shelter_review_per_day > 0:
-        reviewing.append(sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day])
-    return np.concatenate(reviewing)
+    if b.shelter_review_per_day <= 0:
+        hopeful = hopeful.copy()
+        hopeful[0] = False                   # in shelter nobody reviews
+    in_open, sheltered = hopeful_open_and_sheltered(hh.status, free, hh.location,
+                                                    hh.has_vehicle, hopeful)
+    reviewing = np.concatenate([
+        in_open[rng.random(len(in_open)) < b.open_air_move_on_per_day],
+        sheltered[rng.random(len(sheltered)) < b.shelter_review_per_day]])
+    return reviewing, hh.status[reviewing] == Status.OPEN
 
 
 def moves_today(hh, excluded: np.ndarray, ctx: DestinationContext, room_people: np.ndarray,
                 b: BehaviourConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The households that move on today for a better option, and where to: those reviewing
     their place today (not ``excluded``) whose review ends in a move (review_onward_moves).
-    With every place full no review can end in one: the reviews' draws are skipped, not made."""
-    if not anywhere_with_room(ctx, room_people):
-        skip_reviews(hh, excluded, b, rng)
-        nothing = np.zeros(0, dtype=np.int64)
+    They weigh only the places with room (free places less those on their way), which they
+    know of; with none, or where no option can beat staying by the cost, nobody reviews."""
+    nothing = np.zeros(0, dtype=np.int64)
+    ctx = replace(ctx, eligible=ctx.eligible & (room_people > 0))
+    if not ctx.eligible.any():
         return nothing, nothing
-    reviewing = reviewing_today(hh, excluded, b, rng)
-    return review_onward_moves(hh, reviewing, hh.status[reviewing] == Status.OPEN, ctx,
-                               room_people, b, rng)
-
-
-def skip_reviews(hh, excluded: np.ndarray, b: BehaviourConfig, rng: np.random.Generator) -> None:
-    """No place has room for an onward move today, so no review can end in one: leave the
-    random stream as :func:`reviewing_today` would, without listing the households or making
-    the draws (on most days of a large offensive, every camp is full)."""
-    n_open, n_sheltered = count_open_and_sheltered(hh.status, hh.flee_ready_day)
-    out = np.unique(excluded)
-    status = hh.status[out[hh.flee_ready_day[out] < 0]]
-    skip_uniforms(rng, n_open - int((status == Status.OPEN).sum()))
-    if b.shelter_review_per_day > 0:
-        skip_uniforms(rng, n_sheltered - int(((status == Status.CAMP) | (status == Status.HOST)).sum()))
-
-
-def anywhere_with_room(ctx: DestinationContext, room_people: np.ndarray) -> bool:
-    """Whether any place a household could move on to has room (see review_onward_moves)."""
-    return bool((ctx.eligible & (room_people > 0)).any())
+    base, slope = utility_table(len(ctx.eligible), ctx, b)
+    hopeful = hopeful_places(base, slope, ctx, b)
+    if not hopeful.any():
+        return nothing, nothing
+    reviewing, in_open = reviewing_today(hh, excluded, hopeful, b, rng)
+    return review_onward_moves(hh, reviewing, in_open, ctx, base, slope, room_people, b, rng)
 
 
 def staying_utility(location: np.ndarray, risk_tolerance: np.ndarray, in_open: np.ndarray,
@@ -136,26 +132,32 @@ def could_gain(base: np.ndarray, slope: np.ndarray, staying_base: np.ndarray,
     return np.maximum(at_zero, at_one) > cost
 
 
-def review_onward_moves(hh, reviewing: np.ndarray, in_open: np.ndarray, ctx: DestinationContext,
-                        room_people: np.ndarray, b: BehaviourConfig,
-                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Of the households ``reviewing`` their place today (``in_open``: they have no shelter),
-    those that move on, and where to: an option with room for them (``room_people`` per
-    place: free places less those on their way) better than staying by onward_move_cost."""
-    nothing = np.zeros(0, dtype=np.int64)
-    ctx = replace(ctx, eligible=ctx.eligible & (room_people > 0))   # they know where there is room
-    if len(reviewing) == 0 or not anywhere_with_room(ctx, room_people):
-        return nothing, nothing
+def hopeful_places(base: np.ndarray, slope: np.ndarray, ctx: DestinationContext,
+                   b: BehaviourConfig) -> np.ndarray:
+    """[in_open, location, has_vehicle]: where a household (any risk tolerance) has an option
+    better than staying by ``onward_move_cost`` (:func:`could_gain`), in shelter (0) and in
+    the open (1), from the :func:`utility_table` of the options."""
     n = len(ctx.eligible)
-    base, slope = utility_table(n, ctx, b)
     places = np.arange(n)
-    for open_air in (False, True):                   # the exact filter, by place and vehicle
+    out = np.zeros((2, n, 2), dtype=bool)
+    for open_air in (False, True):
         s0 = staying_utility(places, np.zeros(n), np.full(n, open_air), ctx, b)
         s1 = staying_utility(places, np.ones(n), np.full(n, open_air), ctx, b)
-        hopeful = could_gain(base, slope, s0, s1 - s0, b.onward_move_cost)
-        these = in_open == open_air
-        keep = ~these | hopeful[hh.location[reviewing], hh.has_vehicle[reviewing].astype(np.int64)]
-        reviewing, in_open = reviewing[keep], in_open[keep]
+        out[int(open_air)] = could_gain(base, slope, s0, s1 - s0, b.onward_move_cost)
+    return out
+
+
+def review_onward_moves(hh, reviewing: np.ndarray, in_open: np.ndarray, ctx: DestinationContext,
+                        base: np.ndarray, slope: np.ndarray, room_people: np.ndarray,
+                        b: BehaviourConfig,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Of the households ``reviewing`` their place today (``in_open``: they have no shelter),
+    those that move on, and where to: an option (``ctx.eligible``: with room; utilities
+    ``base`` and ``slope`` of :func:`utility_table`) better than staying by onward_move_cost,
+    while its room (``room_people`` per place) holds them, in a random order."""
+    nothing = np.zeros(0, dtype=np.int64)
+    if len(reviewing) == 0:
+        return nothing, nothing
     loc = hh.location[reviewing]
     staying = staying_utility(loc, hh.risk_tolerance[reviewing], in_open, ctx, b)
     pick, gain = best_option_gain(loc, hh.risk_tolerance[reviewing], hh.has_vehicle[reviewing],

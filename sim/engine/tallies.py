@@ -27,8 +27,10 @@ def count_by_status_and_place(status, location, people, out):
 
 
 @njit(cache=True)
-def open_and_sheltered(status, free):
-    """Households with ``free[i]``: those in the open, and those in a camp or with hosts."""
+def hopeful_open_and_sheltered(status, free, location, has_vehicle, hopeful):
+    """Households with ``free[i]`` in the open, and in a camp or with hosts, where
+    ``hopeful[in_open, location, has_vehicle]`` (sim/engine/onward.py: a review there can end
+    in a move), in index order."""
     n = len(status)
     in_open, sheltered = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     n_open = n_sheltered = 0
@@ -36,25 +38,14 @@ def open_and_sheltered(status, free):
         if free[i]:
             s = status[i]
             if s == OPEN:
-                in_open[n_open] = i
-                n_open += 1
+                if hopeful[1, location[i], int(has_vehicle[i])]:
+                    in_open[n_open] = i
+                    n_open += 1
             elif s == CAMP or s == HOST:
-                sheltered[n_sheltered] = i
-                n_sheltered += 1
+                if hopeful[0, location[i], int(has_vehicle[i])]:
+                    sheltered[n_sheltered] = i
+                    n_sheltered += 1
     return in_open[:n_open], sheltered[:n_sheltered]
-
-
-@njit(cache=True)
-def count_open_and_sheltered(status, flee_ready_day):
-    """How many households without a plan to flee are in the open, and in a camp or with
-    hosts (:func:`open_and_sheltered` of ``flee_ready_day < 0``, counted, not listed)."""
-    n_open = n_sheltered = 0
-    for i in range(len(status)):
-        s = status[i]
-        free = flee_ready_day[i] < 0
-        n_open += free & (s == OPEN)
-        n_sheltered += free & ((s == CAMP) | (s == HOST))
-    return n_open, n_sheltered
 
 
 @njit(cache=True)
