@@ -14,7 +14,7 @@ from conftest import make_scenario
 from test_spawning import spawning_scenario
 
 from sim.config.loading import parse_scenario
-from sim.engine.households import Households, LedgerError, Status
+from sim.engine.households import LISTED, Households, LedgerError, Status
 from sim.engine.model import DisplacementModel
 from sim.errors import InputError
 
@@ -279,6 +279,34 @@ def test_the_tally_follows_every_transition_and_move_to_the_last_person():
     np.testing.assert_array_equal(hh.tally(n), hh.head_count(n))
 
 
+def test_the_households_in_transit_and_at_the_border_are_listed_through_every_transition():
+    hh = households([Status.HOME] * 6 + [Status.TRANSIT] * 4 + [Status.CAMP] * 2)
+    listed = lambda s: hh.members(s).tolist()
+    assert listed(Status.TRANSIT) == [6, 7, 8, 9] and listed(Status.BORDER) == []
+    hh.set_off(np.array([3, 0, 10]), np.array([4, 5, 4]), day=3, flights=np.array([3, 0]))
+    assert listed(Status.TRANSIT) == [0, 3, 6, 7, 8, 9, 10]      # in index order, however given
+    transit_before = hh.members(Status.TRANSIT)
+    hh.arrive(np.array([9, 7]), day=3)                          # no change of status
+    hh.queue_at_border(np.array([9, 7]))
+    hh.settle_in_open(np.array([0]))
+    assert listed(Status.TRANSIT) == [3, 6, 8, 10] and listed(Status.BORDER) == [7, 9]
+    assert transit_before.tolist() == [0, 3, 6, 7, 8, 9, 10]    # a list handed out stays as it was
+    hh.cross_border(np.array([9]))
+    hh.settle_at_border(np.array([7]))
+    hh.settle_on_the_way(np.array([6, 10]), day=4)
+    assert listed(Status.TRANSIT) == [3, 8] and listed(Status.BORDER) == []
+    hh.extend(households([Status.TRANSIT, Status.HOME, Status.BORDER]))   # spawning
+    assert listed(Status.TRANSIT) == [3, 8, 12] and listed(Status.BORDER) == [14]
+    with pytest.raises(ValueError):
+        hh.members(Status.TRANSIT)[0] = 1                       # read-only
+    for s in LISTED:
+        np.testing.assert_array_equal(hh.members(s), np.flatnonzero(hh.status == s))
+    hh.check_ledger(4, hh.head_count(9))
+    hh._lists.rows[int(Status.TRANSIT)] = hh._lists.rows[int(Status.TRANSIT)][1:]   # one lost
+    with pytest.raises(LedgerError, match="listed in TRANSIT on day 4"):
+        hh.check_ledger(4, hh.head_count(9))
+
+
 def heading_afresh(hh: Households, n: int) -> np.ndarray:
     on_road = (hh.status == Status.TRANSIT) & (hh.destination >= 0)
     return np.bincount(hh.destination[on_road], weights=hh.size[on_road], minlength=n)
@@ -329,6 +357,8 @@ def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
         vehicles = np.bincount(hh.location[hh.has_vehicle & ~np.isin(hh.status, [1, 6])],
                                minlength=n)
         np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)
+        for listed in LISTED:
+            np.testing.assert_array_equal(hh.members(listed), np.flatnonzero(hh.status == listed))
         moved += hh.heading(n).sum()
     assert moved > 0 and in_open > 0
 

@@ -50,7 +50,7 @@ def admit(hh: Households, arrived: np.ndarray, geo: Geography, camp_capacity: np
 
     # Border: everyone waiting at a crossing (old and new) queues in order of arrival.
     letting_through = border.quota_people_per_day[day] > 0
-    queue = np.flatnonzero(hh.status == Status.BORDER)
+    queue = hh.members(Status.BORDER)
     queue = queue[letting_through[hh.location[queue]]]
     if len(queue):
         # First come, first served; ties (same arrival day) in random order.

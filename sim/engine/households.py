@@ -19,62 +19,25 @@ and the same nightly check compares them, place by place, with the recorder's ow
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, fields
-from enum import IntEnum
 
 import numpy as np
 
 from sim.engine.place_counts import PlaceCounts, change_rows, read_only
+from sim.engine.statuses import (
+    DISPLACED_STAYING,
+    LISTED,
+    N_STATUS,
+    ON_THE_ROAD,
+    STAYING,
+    Status,
+    StatusLists,
+    allowed_flags,
+    status_in,
+)
 
 GROUPS = ("children", "adult_women", "adult_men", "elderly")
 """Age/sex groups whose head-counts every household carries."""
-
-
-class Status(IntEnum):
-    """Where a household is. Initial residents (including long-term IDPs) start at HOME."""
-
-    HOME = 0        # at the place it lived at on day 0 (not displaced in this run)
-    TRANSIT = 1     # on the move: at a node overnight or part-way along a road
-    CAMP = 2        # admitted to a camp
-    HOST = 3        # with host families / rented housing
-    OPEN = 4        # in the open or informal shelter: no capacity left where it arrived
-    BORDER = 5      # waiting at a closed (or quota-full) border crossing
-    CROSSED = 6     # crossed into Turkey (left the modelled area)
-
-
-N_STATUS = len(Status)
-STAYING = (Status.HOME, Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
-"""Statuses a household can set off from (flight, moving on, giving up at the border)."""
-DISPLACED_STAYING = (Status.CAMP, Status.HOST, Status.OPEN, Status.BORDER)
-"""Statuses of displaced households staying somewhere (they can go home from these)."""
-ON_THE_ROAD = (Status.TRANSIT,)
-"""The status of households travelling: on a road or waiting at a node for one."""
-
-
-@functools.cache
-def _allowed(statuses: tuple[Status, ...]) -> np.ndarray:
-    """One flag per status: is it among ``statuses``."""
-    flags = np.zeros(N_STATUS, dtype=bool)
-    flags[list(statuses)] = True
-    flags.flags.writeable = False
-    return flags
-
-
-def status_in(status: np.ndarray, statuses) -> np.ndarray:
-    """``np.isin(status, statuses)``, by comparisons with the fewer of the statuses in or out:
-    over all households a few comparisons of int8 cost a tenth of one lookup in a table."""
-    wanted = {int(s) for s in statuses}
-    if 2 * len(wanted) <= N_STATUS:
-        out = np.zeros(status.shape, dtype=bool)
-        for s in sorted(wanted):
-            out |= status == s
-        return out
-    out = np.ones(status.shape, dtype=bool)
-    for s in range(N_STATUS):
-        if s not in wanted:
-            out &= status != s
-    return out
 
 
 class LedgerError(RuntimeError):
@@ -123,6 +86,7 @@ class Households:
         self.initial_people = self.people
         self._ledger = self.people_by_status()
         self._counts: PlaceCounts | None = None   # kept by the transitions, once asked for
+        self._lists: StatusLists | None = None   # likewise
         self._home_rows: tuple[int, np.ndarray] | None = None
 
     def _weigh(self) -> None:
@@ -152,6 +116,8 @@ class Households:
         self._ledger += new.people_by_status()
         if self._counts is not None:
             self._counts.add(new._place_counts(self._counts.heading.shape[0]))
+        if self._lists is not None:
+            self._lists.extend(len(self) - len(new), new.status)
 
     # ----------------------------------------------------------------- counts
     def people_by_status(self) -> np.ndarray:
@@ -194,6 +160,15 @@ class Households:
         v = self._place_counts(n_locations).vehicles
         return v[Status.HOME] + v[Status.CAMP] + v[Status.HOST] + v[Status.OPEN] + v[Status.BORDER]
 
+    def members(self, status: Status) -> np.ndarray:
+        """The households in ``status`` (one of :data:`LISTED`), in index order:
+        ``np.flatnonzero(self.status == status)`` as the transitions keep it, listed once on
+        the first call and then changed with every change of status (no pass over the
+        households). :meth:`check_ledger` checks it once a day. Read-only."""
+        if self._lists is None:
+            self._lists = StatusLists(self.status, LISTED)
+        return read_only(self._lists.rows[int(status)])
+
     def _place_counts(self, n_locations: int) -> PlaceCounts:
         if self._counts is None:
             self._counts = PlaceCounts.count(self.status, self.location, self.destination,
@@ -228,6 +203,7 @@ class Households:
         counted = None if by_status is None else np.asarray(by_status)
         if counted is not None and counted.ndim == 2:
             self._check_tally(day, counted)
+            self._check_members(day, counted)
             counted = counted.sum(axis=1)
         fresh = self.people_by_status() if counted is None else np.rint(counted).astype(np.int64)
         total = int(fresh.sum())
@@ -249,6 +225,12 @@ class Households:
                           f"{day}: {Status(s).name} at place {where} {head_count[s, where]:,.0f} "
                           f"counted, {kept[s, where]:,.0f} kept (state changed outside "
                           f"Households, or double-counted)")
+
+    def _check_members(self, day: int, head_count: np.ndarray) -> None:
+        s = -1 if self._lists is None else self._lists.wrong(self.status, self.people_weight, head_count)
+        if s >= 0:
+            raise LedgerError(f"the households listed in {Status(s).name} on day {day} are not "
+                              f"those in it (state changed outside Households)")
 
     # ----------------------------------------------------------------- transitions
     def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...], **place) -> None:
@@ -278,11 +260,14 @@ class Households:
             if len(value) not in (1, len(idx)):
                 raise ValueError(f"{len(value)} values of {name} for {len(idx)} households")
             new.append(value)
+        before = self.status[idx] if status is not None and self._lists is not None else None
         bad = change_rows(self.status, self.location, self.destination, self.next_node,
                           self.arrival_day, self.people_weight, self.size, self.has_vehicle,
-                          idx, *new, _allowed(allowed), self._counts, self._ledger)
+                          idx, *new, allowed_flags(allowed), self._counts, self._ledger)
         if bad >= 0:
             raise LedgerError(refusal.format(Status(int(bad)).name))
+        if before is not None:
+            self._lists.move(np.asarray(idx), before, new[0])
 
     def _on_the_road(self, idx: np.ndarray, action: str, **fields) -> None:
         """:meth:`_change` of households in transit only (their status stays)."""

@@ -250,10 +250,10 @@ class DisplacementModel(Model):
         fleeing = leaving.households
         open_air = np.flatnonzero(hh.status == Status.OPEN) if b.onward_move_cost is None else departure.NOBODY
         moving_on = open_air[rng.random(len(open_air)) < b.open_air_move_on_per_day]  # the rule before
-        waiting = np.flatnonzero(hh.status == Status.BORDER)   # not let through (closed or quota full)
+        waiting = hh.members(Status.BORDER)   # not let through (closed or quota full)
         giving_up = waiting[rng.random(len(waiting)) < b.border_give_up_per_day]
         ctx = self._destination_context()
-        in_transit = np.flatnonzero(hh.status == Status.TRANSIT)
+        in_transit = hh.members(Status.TRANSIT)
         dest_now = hh.destination[in_transit]
         usable = ctx.eligible
         if b.crossing_queue_days > 0:   # heading for a crossing that lets them through: go on

@@ -34,7 +34,7 @@ def overdue_journeys(hh: Households, day: int, settle_after_days: int,
     ``threat`` per place (perceived danger plus the front's proximity, the flight rule's upper
     bound), one they would not flee from: it is below their own threshold, risk tolerance x
     ``danger_tolerance``."""
-    moving = np.flatnonzero(hh.status == Status.TRANSIT)
+    moving = hh.members(Status.TRANSIT)
     over = moving[days_on_the_move(hh, moving, day) >= settle_after_days]
     over = over[can_settle_at[hh.location[over]]]
     if threat is None:
@@ -45,6 +45,6 @@ def overdue_journeys(hh: Households, day: int, settle_after_days: int,
 def overdue_border_waits(hh: Households, day: int, settle_after_days: int,
                          closed_crossing: np.ndarray) -> np.ndarray:
     """Households that have waited ``settle_after_days`` days at a crossing closed today."""
-    waiting = np.flatnonzero(hh.status == Status.BORDER)
+    waiting = hh.members(Status.BORDER)
     waited = day - hh.arrival_day[waiting].astype(np.int64) + 1
     return waiting[(waited >= settle_after_days) & closed_crossing[hh.location[waiting]]]
