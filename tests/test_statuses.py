@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine.statuses import StatusLists, joined, status_in, without
+from sim.engine.statuses import StatusLists, status_in
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -23,19 +23,6 @@ def test_joining_and_leaving_give_what_a_fresh_listing_gives(seed):
         for s in (1, 3):
             np.testing.assert_array_equal(lists.rows[s], np.flatnonzero(status == s))
     assert lists.wrong(status, np.ones(len(status)), np.bincount(status, minlength=4)[:, None]) == -1
-
-
-def test_the_one_pass_kernels_are_set_difference_and_union():
-    rng = np.random.default_rng(7)
-    rows = np.sort(rng.choice(100_000, 5000, replace=False))
-    leaving = np.sort(rng.choice(rows, 700, replace=False))
-    joining = np.sort(rng.choice(np.setdiff1d(np.arange(100_000), rows), 900, replace=False))
-    np.testing.assert_array_equal(without(rows, leaving), np.setdiff1d(rows, leaving))
-    np.testing.assert_array_equal(joined(rows, joining), np.union1d(rows, joining))
-    np.testing.assert_array_equal(joined(rows[:0], joining), joining)
-    np.testing.assert_array_equal(without(rows, rows), rows[:0])
-    # a household said to leave that was never listed is not found: the rest still go
-    np.testing.assert_array_equal(without(np.array([1, 4, 9]), np.array([4, 5])), [1, 9])
 
 
 def test_a_wrong_list_is_named_by_its_status():

@@ -39,6 +39,7 @@ from sim.engine import travel as movement
 from sim.engine.allocation import grouped_fits
 from sim.engine.departure import Departures
 from sim.engine.households import Households, Status
+from sim.engine.index_sets import union_of
 from sim.engine.mesa_core import Model
 from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
@@ -189,8 +190,7 @@ class DisplacementModel(Model):
         proximity = np.exp(-self._perceived_front_km() / b.front_proximity_scale_km)
         bound = behaviour.perceived_bound(danger, fixed.grid)
         # Weighed and drawn for: those who can perceive more than they tolerate (others: p = 0).
-        reach = behaviour.reach_of(bound, b.front_proximity_weight * proximity,
-                                   b.base_flee_rate_per_day)
+        reach = behaviour.reach_of(bound, b.front_proximity_weight * proximity, b.base_flee_rate_per_day)
         who = behaviour.flee_candidates(hh.status, hh.location, fixed.tolerated,
                                         fixed.exponent_bin, reach)
         planning = hh.flee_ready_day >= 0
@@ -263,7 +263,7 @@ class DisplacementModel(Model):
             self.routes.cost(hh.location[in_transit][ok], dest_now[ok]))
         lost = in_transit[~ok]
         onward, onward_dest = self._onward_moves(ctx)
-        movers = np.unique(np.concatenate([fleeing, moving_on, giving_up, lost]))
+        movers = union_of(fleeing, moving_on, giving_up, lost)
         movers = np.setdiff1d(movers, onward, assume_unique=True)
         if len(movers) + len(onward) == 0:
             self.recorder.note_departures(movers, movers, movers)

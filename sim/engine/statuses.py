@@ -14,7 +14,8 @@ import functools
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
+
+from sim.engine.index_sets import joined, without
 
 
 class Status(IntEnum):
@@ -106,35 +107,3 @@ class StatusLists:
             if not ((status[rows] == s).all() and people[rows].sum() == head_count[s].sum()):
                 return s
         return -1
-
-
-@njit(cache=True)
-def without(rows, leaving):
-    """``rows`` (ascending) without ``leaving`` (ascending, among them), in one pass. If a
-    household leaving is not listed, it and those after it may stay: the daily check
-    (:meth:`StatusLists.wrong`) sees a list that is not the households in its status."""
-    out = np.empty(len(rows), dtype=rows.dtype)
-    n = j = 0
-    for i in range(len(rows)):
-        if j < len(leaving) and rows[i] == leaving[j]:
-            j += 1
-            continue
-        out[n] = rows[i]
-        n += 1
-    return out[:n]
-
-
-@njit(cache=True)
-def joined(rows, joining):
-    """``rows`` and ``joining`` (both ascending, none in both), ascending, in one pass."""
-    out = np.empty(len(rows) + len(joining), dtype=rows.dtype)
-    n = i = 0
-    for k in range(len(joining)):
-        while i < len(rows) and rows[i] < joining[k]:
-            out[n] = rows[i]
-            n += 1
-            i += 1
-        out[n] = joining[k]
-        n += 1
-    out[n:] = rows[i:]
-    return out
