@@ -109,6 +109,13 @@ def test_the_utility_table_is_the_destination_utility_of_each_household(tiny_geo
     table = base[loc, vehicle.astype(int)] + r[:, None] * slope[loc, vehicle.astype(int)]
     assert np.array_equal(np.isfinite(direct), np.isfinite(table))
     assert np.allclose(direct[np.isfinite(direct)], table[np.isfinite(table)])
+    # weighed at some places only: their rows to the last bit, no option anywhere else
+    at = np.arange(tiny_geo.n_locations) % 2 == 0
+    some_base, some_slope = utility_table(tiny_geo.n_locations, ctx, b, at=at)
+    np.testing.assert_array_equal(some_base[at], base[at])
+    np.testing.assert_array_equal(some_slope[at], slope[at])
+    assert np.isneginf(some_base[~at]).all() and (some_slope[~at] == 0).all()
+    assert np.isfinite(base[at]).any()
 
 
 def test_best_option_gain_is_the_logit_of_the_utility_table_to_the_last_bit():

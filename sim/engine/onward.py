@@ -77,7 +77,10 @@ def moves_today(hh, excluded: np.ndarray, ctx: DestinationContext, room_people: 
     ctx = replace(ctx, eligible=ctx.eligible & (room_people > 0))
     if not ctx.eligible.any():
         return nothing, nothing
-    base, slope = utility_table(len(ctx.eligible), ctx, b)
+    n = len(ctx.eligible)
+    tally = hh.tally(n)          # only where displaced households stay can one review
+    base, slope = utility_table(n, ctx, b, at=(tally[Status.CAMP] + tally[Status.HOST]
+                                               + tally[Status.OPEN]) > 0)
     hopeful = hopeful_places(base, slope, ctx, b)
     if not hopeful.any():
         return nothing, nothing
@@ -96,21 +99,25 @@ def staying_utility(location: np.ndarray, risk_tolerance: np.ndarray, in_open: n
                                                                 b.crowding_cap), 0.0)
 
 
-def utility_table(n_locations: int, ctx: DestinationContext,
-                  b: BehaviourConfig) -> tuple[np.ndarray, np.ndarray]:
+def utility_table(n_locations: int, ctx: DestinationContext, b: BehaviourConfig,
+                  at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Utilities of every place [location, has_vehicle, place] for a household fully informed
     of crowding, at risk tolerance 0 (``base``), and their change per unit of risk tolerance
     (``slope``): the utility is linear in risk tolerance, so one call of
     :func:`~sim.engine.decisions.destination_utility` per location and vehicle stands for every
-    household there (-inf where a place cannot be chosen)."""
-    loc = np.repeat(np.arange(n_locations), 2)
-    vehicle = np.tile([False, True], n_locations)
+    household there (-inf where a place cannot be chosen). Only the locations ``at`` (a mask;
+    default all) are weighed: elsewhere every option is -inf."""
+    rows = np.arange(n_locations) if at is None else np.flatnonzero(at)
+    loc = np.repeat(rows, 2)
+    vehicle = np.tile([False, True], len(rows))
     knows = np.ones(len(loc))
-    base = destination_utility(loc, np.zeros(len(loc)), knows, vehicle, ctx, b)
+    some_base = destination_utility(loc, np.zeros(len(loc)), knows, vehicle, ctx, b)
     top = destination_utility(loc, np.ones(len(loc)), knows, vehicle, ctx, b)
-    slope = np.where(np.isfinite(base), top - np.where(np.isfinite(base), base, 0.0), 0.0)
-    shape = (n_locations, 2, -1)
-    return base.reshape(shape), slope.reshape(shape)
+    some_slope = np.where(np.isfinite(some_base), top - np.where(np.isfinite(some_base), some_base, 0.0), 0.0)
+    shape = (len(rows), 2, some_base.shape[1])
+    base, slope = np.full((n_locations, *shape[1:]), -np.inf), np.zeros((n_locations, *shape[1:]))
+    base[rows], slope[rows] = some_base.reshape(shape), some_slope.reshape(shape)
+    return base, slope
 
 
 def best_option_gain(location: np.ndarray, risk_tolerance: np.ndarray, has_vehicle: np.ndarray,
