@@ -303,8 +303,31 @@ def test_the_households_in_transit_and_at_the_border_are_listed_through_every_tr
         np.testing.assert_array_equal(hh.members(s), np.flatnonzero(hh.status == s))
     hh.check_ledger(4, hh.head_count(9))
     hh._lists.rows[int(Status.TRANSIT)] = hh._lists.rows[int(Status.TRANSIT)][1:]   # one lost
-    with pytest.raises(LedgerError, match="listed in TRANSIT on day 4"):
+    with pytest.raises(LedgerError, match="listed as TRANSIT on day 4"):
         hh.check_ledger(4, hh.head_count(9))
+
+
+def test_the_households_planning_to_flee_are_listed_through_every_change_of_plan():
+    hh = households([Status.HOME] * 5 + [Status.CAMP] * 3 + [Status.TRANSIT])
+    afresh = lambda: np.flatnonzero(hh.flee_ready_day >= 0).tolist()
+    assert hh.planning().tolist() == [] == afresh()
+    hh.plan_to_flee(np.array([6, 2, 4]), np.array([5, 3, 3]))
+    hh.plan_to_flee(np.array([2, 0]), 7)                       # 2 plans again: listed once
+    assert hh.planning().tolist() == [0, 2, 4, 6] == afresh()
+    held = hh.planning()
+    hh.give_up_plan(np.array([4, 4, 5]))                        # twice, and one with no plan
+    assert hh.planning().tolist() == [0, 2, 6] == afresh() and held.tolist() == [0, 2, 4, 6]
+    hh.set_off(np.array([2, 7]), np.array([3, 3]), day=4, flights=np.array([2]))
+    hh.plan_to_flee(np.array([1]), 6)
+    assert hh.planning().tolist() == [0, 1, 6] == afresh()
+    new = households([Status.HOME, Status.HOME])
+    new.flee_ready_day[1] = 9
+    hh.extend(new)
+    assert hh.planning().tolist() == [0, 1, 6, 10] == afresh()
+    hh.check_ledger(4, hh.head_count(6))
+    hh.flee_ready_day[3] = 5                                    # a plan written behind its back
+    with pytest.raises(LedgerError, match="listed as planning to flee on day 4"):
+        hh.check_ledger(4, hh.head_count(6))
 
 
 def heading_afresh(hh: Households, n: int) -> np.ndarray:
@@ -359,6 +382,7 @@ def test_the_tallies_follow_a_whole_run(tiny_geo, scenario):
         np.testing.assert_array_equal(hh.vehicles_staying(n), vehicles)
         for listed in LISTED:
             np.testing.assert_array_equal(hh.members(listed), np.flatnonzero(hh.status == listed))
+        np.testing.assert_array_equal(hh.planning(), np.flatnonzero(hh.flee_ready_day >= 0))
         moved += hh.heading(n).sum()
     assert moved > 0 and in_open > 0
 

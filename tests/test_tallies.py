@@ -56,11 +56,3 @@ def test_nobody_is_in_reach_where_there_is_no_room():
     got = waiting_in_reach(status, np.zeros(5, np.int16), np.arange(5, dtype=np.int16),
                            np.ones(5), np.zeros(1))
     assert len(got) == 0
-
-
-def test_ready_to_flee_are_the_plans_due_by_today():
-    from sim.engine.tallies import ready_to_flee
-    ready_day = np.array([-1, 0, 3, 5, 2, -1, 4], dtype=np.int16)
-    assert ready_to_flee(ready_day, 3).tolist() == [1, 2, 4]
-    assert ready_to_flee(ready_day, -1).tolist() == []
-    assert ready_to_flee(ready_day[:0], 3).tolist() == []

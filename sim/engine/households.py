@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from sim.engine.index_sets import joined, union_of, without
 from sim.engine.place_counts import PlaceCounts, change_rows, read_only
 from sim.engine.statuses import (
     DISPLACED_STAYING,
@@ -87,6 +88,7 @@ class Households:
         self._ledger = self.people_by_status()
         self._counts: PlaceCounts | None = None   # kept by the transitions, once asked for
         self._lists: StatusLists | None = None   # likewise
+        self._plans: np.ndarray | None = None    # likewise: flee_ready_day >= 0
         self._home_rows: tuple[int, np.ndarray] | None = None
 
     def _weigh(self) -> None:
@@ -118,6 +120,9 @@ class Households:
             self._counts.add(new._place_counts(self._counts.heading.shape[0]))
         if self._lists is not None:
             self._lists.extend(len(self) - len(new), new.status)
+        if self._plans is not None:
+            self._plans = np.concatenate([self._plans, len(self) - len(new)
+                                          + np.flatnonzero(new.flee_ready_day >= 0)])
 
     # ----------------------------------------------------------------- counts
     def people_by_status(self) -> np.ndarray:
@@ -168,6 +173,12 @@ class Households:
         if self._lists is None:
             self._lists = StatusLists(self.status, LISTED)
         return read_only(self._lists.rows[int(status)])
+
+    def planning(self) -> np.ndarray:
+        """Households with a plan to flee (``flee_ready_day >= 0``), in index order; read-only."""
+        if self._plans is None:
+            self._plans = np.flatnonzero(self.flee_ready_day >= 0)
+        return read_only(self._plans)
 
     def _place_counts(self, n_locations: int) -> PlaceCounts:
         if self._counts is None:
@@ -227,10 +238,14 @@ class Households:
                           f"Households, or double-counted)")
 
     def _check_members(self, day: int, head_count: np.ndarray) -> None:
-        s = -1 if self._lists is None else self._lists.wrong(self.status, self.people_weight, head_count)
-        if s >= 0:
-            raise LedgerError(f"the households listed in {Status(s).name} on day {day} are not "
-                              f"those in it (state changed outside Households)")
+        wrong = -1 if self._lists is None else self._lists.wrong(self.status, self.people_weight, head_count)
+        name, plans = (Status(wrong).name if wrong >= 0 else ""), self._plans
+        if plans is not None and (len(plans) != np.count_nonzero(self.flee_ready_day >= 0)
+                                  or (self.flee_ready_day[plans] < 0).any()):
+            name = "planning to flee"
+        if name:
+            raise LedgerError(f"the households listed as {name} on day {day} are not those who "
+                              f"are (state changed outside Households)")
 
     # ----------------------------------------------------------------- transitions
     def _move(self, idx: np.ndarray, to: Status, allowed: tuple[Status, ...], **place) -> None:
@@ -297,18 +312,27 @@ class Households:
         self.times_displaced[flights] += 1
         self.by_vehicle[idx] = self.has_vehicle[idx] if by_vehicle is None else by_vehicle
         self.journey_start_day[idx] = day
-        self.flee_ready_day[idx] = -1
+        self._plan(idx, -1)
         return first
 
     def plan_to_flee(self, idx: np.ndarray, ready_day: np.ndarray) -> None:
         """Households ``idx`` decide to flee and will be ready to leave on ``ready_day``."""
         if len(idx) and not status_in(self.status[idx], STAYING).all():
             raise LedgerError("only a household that is staying somewhere can plan to flee")
-        self.flee_ready_day[idx] = ready_day
+        self._plan(idx, ready_day)
 
     def give_up_plan(self, idx: np.ndarray) -> None:
         """Households ``idx`` no longer mean to flee (the danger they perceive has eased)."""
-        self.flee_ready_day[idx] = -1
+        self._plan(idx, -1)
+
+    def _plan(self, idx: np.ndarray, ready_day) -> None:
+        """The one writer of ``flee_ready_day`` (-1: no plan), which keeps :meth:`planning`."""
+        had = None if self._plans is None else self.flee_ready_day[idx] >= 0
+        self.flee_ready_day[idx] = ready_day
+        if had is not None and len(had):
+            has = self.flee_ready_day[idx] >= 0
+            leaving, joining = union_of(idx[had & ~has]), union_of(idx[has & ~had])
+            self._plans = joined(without(self._plans, leaving), joining)
 
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
@@ -373,4 +397,4 @@ class Households:
             raise LedgerError("only a household displaced in this run can return home")
         self._move(idx, Status.HOME, DISPLACED_STAYING, location=self.home[idx], destination=-1,
                    arrival_day=day)
-        self.flee_ready_day[idx] = -1
+        self._plan(idx, -1)

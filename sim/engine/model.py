@@ -45,7 +45,6 @@ from sim.engine.places import Location, RoadNetwork
 from sim.engine.population import synthesise
 from sim.engine.recorder import Recorder
 from sim.engine.response import Response
-from sim.engine.tallies import ready_to_flee
 from sim.world.border import build_border_timeline
 from sim.world.conflict import ConflictTimeline, build_timeline
 from sim.world.geography import Geography, load_geography
@@ -193,9 +192,9 @@ class DisplacementModel(Model):
         reach = behaviour.reach_of(bound, b.front_proximity_weight * proximity, b.base_flee_rate_per_day)
         who = behaviour.flee_candidates(hh.status, hh.location, fixed.tolerated,
                                         fixed.exponent_bin, reach)
-        planning = hh.flee_ready_day >= 0
+        planning = hh.planning()
         if len(who) == 0:
-            hh.give_up_plan(np.flatnonzero(planning))
+            hh.give_up_plan(planning)
             return
         # The people at home per home place: a household at home is at its home place.
         at_home = hh.tally(self.geography.n_locations)[Status.HOME]
@@ -208,8 +207,8 @@ class DisplacementModel(Model):
             b.base_flee_rate_per_day, b.flee_propensity, b.front_proximity_weight, b.social_weight,
             b.no_vehicle_factor, b.prior_displacement_factor, fixed.exponent_bin, bound)
         decided = who[behaviour.decide_to_flee(p, self.rng)]
-        hh.give_up_plan(behaviour.unsupported_plans(np.flatnonzero(planning), who, p))
-        new = decided[~planning[decided]]
+        hh.give_up_plan(behaviour.unsupported_plans(planning, who, p))
+        new = decided[hh.flee_ready_day[decided] < 0]       # who had no plan (nor has now)
         d = self.config.departure
         prep = 0 if d.mode == "immediate" else \
             departure.preparation_days(danger[hh.location[new]], d.preparation_days_mean, self.rng)
@@ -225,7 +224,8 @@ class DisplacementModel(Model):
         (sim/engine/departure.py); newcomers entering in spawning mode leave at once."""
         hh = self.households
         # Households ready today, and the people queued at each node (not on a road).
-        ready, queued_people = ready_to_flee(hh.flee_ready_day, self.day), hh.queued(len(self.danger))
+        planning = hh.planning()
+        ready, queued_people = planning[hh.flee_ready_day[planning] <= self.day], hh.queued(len(self.danger))
         room = departure.exit_room_people(self.geography, self.routes.usable, self.road_capacity,
                                           queued_people)
         leaving = departure.leave_today(hh, ready, self.geography.n_locations,

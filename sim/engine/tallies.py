@@ -99,17 +99,3 @@ def displaced_with_safe_home(status, displaced_day, flee_ready_day, home, safe_h
                 out[k] = i
                 k += 1
     return out[:k]
-
-
-@njit(cache=True)
-def ready_to_flee(flee_ready_day, day):
-    """Households ready to flee today (``flee_ready_day`` in 0..``day``), in index order
-    (selected without a branch, as in :func:`sim.engine.decisions.flee_candidates`)."""
-    n = len(flee_ready_day)
-    ready = np.empty(n + 1, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        r = flee_ready_day[i]
-        ready[k] = i
-        k += (r >= 0) & (r <= day)
-    return ready[:k]
