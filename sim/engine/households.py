@@ -166,10 +166,9 @@ class Households:
         return v[Status.HOME] + v[Status.CAMP] + v[Status.HOST] + v[Status.OPEN] + v[Status.BORDER]
 
     def members(self, status: Status) -> np.ndarray:
-        """The households in ``status`` (one of :data:`LISTED`), in index order:
-        ``np.flatnonzero(self.status == status)`` as the transitions keep it, listed once on
-        the first call and then changed with every change of status (no pass over the
-        households). :meth:`check_ledger` checks it once a day. Read-only."""
+        """The households in ``status`` (one of :data:`LISTED`), in index order, as
+        ``np.flatnonzero(self.status == status)`` would give them, kept by every change of
+        status (no pass over the households); checked by :meth:`check_ledger`. Read-only."""
         if self._lists is None:
             self._lists = StatusLists(self.status, LISTED)
         return read_only(self._lists.rows[int(status)])
@@ -214,7 +213,7 @@ class Households:
         counted = None if by_status is None else np.asarray(by_status)
         if counted is not None and counted.ndim == 2:
             self._check_tally(day, counted)
-            self._check_members(day, counted)
+            self._check_lists(day, counted)
             counted = counted.sum(axis=1)
         fresh = self.people_by_status() if counted is None else np.rint(counted).astype(np.int64)
         total = int(fresh.sum())
@@ -237,7 +236,7 @@ class Households:
                           f"counted, {kept[s, where]:,.0f} kept (state changed outside "
                           f"Households, or double-counted)")
 
-    def _check_members(self, day: int, head_count: np.ndarray) -> None:
+    def _check_lists(self, day: int, head_count: np.ndarray) -> None:
         wrong = -1 if self._lists is None else self._lists.wrong(self.status, self.people_weight, head_count)
         name, plans = (Status(wrong).name if wrong >= 0 else ""), self._plans
         if plans is not None and (len(plans) != np.count_nonzero(self.flee_ready_day >= 0)
@@ -331,8 +330,9 @@ class Households:
         self.flee_ready_day[idx] = ready_day
         if had is not None and len(had):
             has = self.flee_ready_day[idx] >= 0
-            leaving, joining = union_of(idx[had & ~has]), union_of(idx[has & ~had])
-            self._plans = joined(without(self._plans, leaving), joining)
+            leaving, joining = idx[had & ~has], idx[has & ~had]
+            if len(leaving) or len(joining):         # (re-planning changes no list)
+                self._plans = joined(without(self._plans, union_of(leaving)), union_of(joining))
 
     def redirect(self, idx: np.ndarray, destination: np.ndarray) -> None:
         """Households already on the move head for a new destination."""
