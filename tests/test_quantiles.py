@@ -60,6 +60,12 @@ def test_the_statistics_of_a_combined_file_are_the_quantiles_of_every_series(tmp
     ds.to_netcdf(path, encoding={"people": {"chunksizes": (1, 5, places), "zlib": True}})
     with opened_in_blocks(path) as combined:
         st = ensemble_quantiles(combined)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with opened_in_blocks(path) as combined:          # the series in files, not in memory
+        on_disk = ensemble_quantiles(combined, scratch=scratch)
+        assert isinstance(on_disk["people"].data, np.memmap) and len(list(scratch.iterdir())) == 2
+        xr.testing.assert_identical(on_disk.load(), st)
     q = st["quantile"].values
     assert q.tolist() == [0.1, 0.5, 0.9] and "seed" not in st.coords and "run" not in st.dims
     for v in ("people", "flag", "total"):

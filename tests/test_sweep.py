@@ -221,6 +221,7 @@ def test_ensemble_statistics_are_the_members_quantiles_block_by_block(tmp_path, 
                                               want, err_msg=v)
                 checked += 1
         assert checked > 20
+    assert not list(folder.glob(".stats-*")), "the quantiles' scratch files stay behind"
 
 
 def test_an_edited_scenario_gets_a_new_ensemble_folder(tmp_path):

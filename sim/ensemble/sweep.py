@@ -8,6 +8,7 @@ kill -9, a crashed worker) loses no finished run and duplicates none.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing, nullcontext
@@ -93,11 +94,14 @@ def run_sweep(plan: SweepPlan, out_dir: str | Path = "results", *, workers: int 
     result.combined = combiner.path if combiner is not None else None
     if result.combined is not None and len(plan.points) == 1:
         # Block by stored chunk (one run, a few days): the quantiles take every run's block at
-        # once, so the members are never in memory whole (the quantiles are, until written).
-        with opened_in_blocks(result.combined) as combined:
+        # once, so the members are never in memory whole, and the quantiles go to scratch
+        # files until written (removed after, whatever happens).
+        with opened_in_blocks(result.combined) as combined, \
+                tempfile.TemporaryDirectory(prefix=".stats-", dir=folder) as scratch:
             from sim.io.dataset import write_atomic  # the run's writer: CF encoding, renamed into place
 
-            result.stats = write_atomic(ensemble_quantiles(combined), folder / "stats.nc")
+            result.stats = write_atomic(ensemble_quantiles(combined, scratch=Path(scratch)),
+                                        folder / "stats.nc")
     result.post_seconds = time.perf_counter() - t_post
     result.seconds = time.perf_counter() - t0
     return result
