@@ -6,7 +6,8 @@ quantiles themselves (three times one run's series, about 220 MB at full scale a
 twenty times that over the 3,650 days a scenario may run) go, given a ``scratch`` folder, to
 files mapped into memory there, which the system keeps in memory only as far as it has room,
 until the dataset is written. (Writing, xarray's CF encoding still copies one variable at a
-time: on a 32-member file at 180 days the peak of anonymous memory fell from 667 to 452 MB.) Each block is sorted along the members once, and each quantile interpolated between two
+time: on a 32-member file at 180 days the peak of anonymous memory fell from 667 to 452 MB.)
+Each block is sorted along the members once, and each quantile interpolated between two
 of its order statistics exactly as ``np.quantile(method="linear")`` does, operation for
 operation: the same numbers to the last bit (tests/test_quantiles.py). NumPy's own function
 partitions every one of a block's million short columns on its own, about eight times the
