@@ -146,8 +146,9 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
     file would be. With ``roads_with_people`` the roads' capacities are scaled by the same
     factor as the people (``movement.road_capacity_scale``): camps and hosts are scaled with
     the people anyway (docs/model.md), and roads that are not make journeys at 5 M people
-    last several times as long, so the model does several times the travel (docs/speed.md). The NetCDF goes to ``out`` (default: a new temporary folder). Start-up is
-    counted from the start of this process: call it from a fresh one (``idlib-sim bench``).
+    last several times as long, so the model does several times the travel (docs/speed.md).
+    The NetCDF goes to ``out`` (default: a new temporary folder). Start-up is counted from the
+    start of this process: call it from a fresh one (``idlib-sim bench``).
     """
     from sim.engine.model import DisplacementModel
     from sim.world.scenarios import load_scenario
@@ -188,7 +189,8 @@ def benchmark_run(scenario: str | Path | None = None, *, people: int | None = No
         whole=Phase(clock.wall - started, clock.cpu), netcdf_path=str(path),
         netcdf_mb=path.stat().st_size / 1e6, peak_memory_mb=peak_memory_mb(),
         displaced=float(ds["cumulative_displaced"].values[-1]),
-        road_capacity_scale=sc.movement.road_capacity_scale, steps={name: Phase(*spent) for name, spent in steps.items()})
+        road_capacity_scale=sc.movement.road_capacity_scale,
+        steps={name: Phase(*spent) for name, spent in steps.items()})
 
 
 def time_sub_steps(model) -> dict[str, list[float]]:
