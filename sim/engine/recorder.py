@@ -104,13 +104,17 @@ class Recorder:
         self._pending = (people_at(leaving), people_at(flights), people_at(first))
         left_home = first if from_home is None else from_home
         self._left_home_today = people_at(left_home)
-        self._groups_now = self._groups_now + self.mix[left_home].sum(axis=0)
+        self._groups_now = self._groups_now + self._mix_of(left_home)
+
+    def _mix_of(self, idx: np.ndarray) -> np.ndarray:
+        """People per age/sex group of households ``idx`` (``take``: half the time of ``[idx]``)."""
+        return self.mix.take(idx, axis=0).sum(axis=0)
 
     def note_returns(self, idx: np.ndarray) -> None:
         """Households ``idx`` go home today: counted by home place; no longer displaced."""
         hh = self.households
         self._returns_today += np.bincount(hh.home[idx], weights=hh.people_weight[idx], minlength=self.n_locations)
-        self._groups_now = self._groups_now - self.mix[idx].sum(axis=0)
+        self._groups_now = self._groups_now - self._mix_of(idx)
 
     def note_entered(self, start: int) -> None:
         """Households ``start:`` just entered the system (spawning mode): their fixed traits."""
@@ -145,7 +149,7 @@ class Recorder:
         """Households that crossed the border today leave the displaced present in the area."""
         hh = self.households
         was_displaced = crossed[hh.displaced_day[crossed] >= 0]
-        self._groups_now = self._groups_now - self.mix[was_displaced].sum(axis=0)
+        self._groups_now = self._groups_now - self._mix_of(was_displaced)
 
     def record(self, day: int, head_count: np.ndarray, flow: np.ndarray, crossed: np.ndarray,
                arrived: np.ndarray) -> None:
