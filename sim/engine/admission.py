@@ -107,7 +107,7 @@ def fill_places(hh: Households, queue: np.ndarray, geo: Geography, camp_free: np
     camp clusters, host places first elsewhere, then the other kind; each place as a strict
     queue. Returns those left without a place."""
     where = hh.location[queue].astype(np.int64)
-    camp_first = geo.kind[where] == "camp"
+    camp_first = (geo.kind == "camp")[where]     # not a string compared per household
     remaining = np.ones(len(queue), dtype=bool)
     for first_pass in (True, False):
         for use_camp in (True, False):
