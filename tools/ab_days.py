@@ -37,7 +37,8 @@ def old_module(before: Path, name: str):
     return module
 
 
-def one_run(before: Path, module_name: str, attribute: str, scenario: str) -> dict[str, float]:
+def one_run(before: Path, module_name: str, attribute: str, scenario: str,
+            people: int | None = None) -> dict[str, float]:
     from sim.engine.model import DisplacementModel
     from sim.world.geography import load_geography
     from sim.world.scenarios import load_scenario
@@ -48,6 +49,8 @@ def one_run(before: Path, module_name: str, attribute: str, scenario: str) -> di
     old_owner = getattr(old, owner_name) if owner_name else old
     new_version, old_version = getattr(new_owner, name), getattr(old_owner, name)
     sc = load_scenario(scenario)
+    if people is not None:
+        sc = sc.with_overrides({"population.total_people": people})
     model = DisplacementModel(sc, load_geography(sc.region))
     spent = {"before": [0.0, 0], "this checkout": [0.0, 0]}
 
@@ -74,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("module", help="module of the function, e.g. sim.engine.travel")
     parser.add_argument("function", help="function, or Class.method, in that module")
     parser.add_argument("--scenario", default="scenarios/idlib_full_assault.yaml")
+    parser.add_argument("--people", type=int, help="resize the population (as bench --people)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args(argv)
     for _ in range(args.runs):
-        ms = one_run(args.before, args.module, args.function, args.scenario)
+        ms = one_run(args.before, args.module, args.function, args.scenario, args.people)
         print("  ".join(f"{k}: {v:.3f} ms a call" for k, v in ms.items()), flush=True)
     return 0
 

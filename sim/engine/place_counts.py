@@ -128,10 +128,11 @@ def _move_counts(people_at, vehicles_at, heading, queued, open_by_arrival, trans
         for j in range(len(idx)):
             if not allowed[status[idx[j]]]:
                 return status[idx[j]]
-        for j in range(len(idx)):      # from the statuses before any write: a household
-            i = idx[j]                  # listed twice moves twice, and the ledger shows it
-            ledger[status[i]] -= size[i]
-            ledger[_pick(to_status, j, status[i])] += size[i]
+        if len(to_status):             # (no new status: nobody moves in the ledger)
+            for j in range(len(idx)):  # from the statuses before any write: a household
+                i = idx[j]              # listed twice moves twice, and the ledger shows it
+                ledger[status[i]] -= size[i]
+                ledger[_pick(to_status, j, status[i])] += size[i]
     for j in range(len(idx)):
         i = idx[j]
         s, at = status[i], location[i]

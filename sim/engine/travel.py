@@ -57,20 +57,22 @@ def travel(hh: Households, routes: Routes, geo: Geography, capacity_people_per_d
     loc, nxt = gathered(hh.location, np.int64), gathered(hh.next_node, np.int64)
     prog = gathered(hh.progress_km, np.float64)
     budget = np.where(gathered(hh.by_vehicle, bool), vehicle_speed_km_per_day, foot_speed_km_per_day)
-    loc_before, nxt_before = loc.copy(), nxt.copy()
+    loc_before, nxt_before, prog_before = loc.copy(), nxt.copy(), prog.copy()
     arrived, stuck = hop_along(loc, nxt, prog, budget, gathered(hh.destination, np.int64),
                                gathered(hh.people_weight, np.float64), routes.usable,
                                routes.next_hop, routes.slot,
                                geo.edge_matrix, geo.edge_from, geo.edge_length_km.astype(np.float64),
                                cap_left, flow)
     # Only those who passed a node or took a road change place (most wait at a node, or stay
-    # on theirs); everyone's progress along the road is written.
+    # on theirs); of the others, only those who went further along their road have progress
+    # to write (not the many queued at a node for a full road).
     moved = (loc != loc_before) | (nxt != nxt_before)
+    further = ~moved & (prog != prog_before)
     back = np.empty(len(order), dtype=np.int64)       # from the day's order back to index order
     back[order] = np.arange(len(order))
-    loc, nxt, prog, moved = loc[back], nxt[back], prog[back], moved[back]
+    loc, nxt, prog, moved, further = loc[back], nxt[back], prog[back], moved[back], further[back]
     hh.advance(idx[moved], loc[moved], nxt[moved], prog[moved])
-    hh.progress_along(idx[~moved], prog[~moved])
+    hh.progress_along(idx[further], prog[further])
     return TravelResult(arrived=in_order[arrived], stuck=in_order[stuck],
                         flow_people=flow.reshape(-1, 2))
 
