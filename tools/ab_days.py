@@ -12,9 +12,12 @@ even days, each timed; both see the same households and the same minute of the m
     python tools/ab_days.py /tmp/before sim.engine.recorder Recorder.note_departures
 
 It prints the mean time of each version per call. Only for functions whose versions give the
-same results (otherwise the days would differ, and so would the work after them); the
-scenario is the full assault unless ``--scenario`` says otherwise. Run it from the root of the
-checkout being measured.
+same results (otherwise the days would differ, and so would the work after them). Only the
+named module is the old one (what it imports is this checkout's), and the function is swapped
+where its module holds it: callers that look it up there (``module.function``, a method, a
+function of the same module) see the swap, a name copied elsewhere by ``from ... import`` or
+a call from inside another numba kernel does not. The scenario is the full assault unless
+``--scenario`` says otherwise. Run it from the root of the checkout being measured.
 """
 
 from __future__ import annotations

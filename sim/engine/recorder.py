@@ -36,9 +36,9 @@ def zeros_in_small_pages(shape: tuple[int, ...] | int) -> np.ndarray:
 
     The recorder writes its arrays a day's row at a time. In huge pages, the first write to
     each 2 MB has the kernel find (compacting memory, if need be) and clear a huge page, which
-    stalled a night's count by milliseconds at a time: 0.07-0.25 s a full-scale run (the
-    night's count 0.42-0.60 s against 0.33-0.41 s, four runs each way). Small pages cost a
-    fault per 4 kB, a few tens of ms in all. Small arrays are NumPy's as usual."""
+    stalled a night's count by milliseconds at a time: the night's count took 0.42-0.60 s a
+    full-scale run, and 0.29-0.45 s in small pages (four runs each way, in turns). Small pages
+    cost a fault per 4 kB, a few tens of ms in all. Small arrays are NumPy's as usual."""
     n = int(np.prod(shape))
     if n * 8 < HUGE_PAGE_BYTES:
         return np.zeros(shape)
