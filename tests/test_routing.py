@@ -216,3 +216,33 @@ def test_the_model_searches_only_routes_nobody_reads_today_away(tiny_geo, monkey
         np.testing.assert_array_equal(fewer[name].values, every[name].values, err_msg=name)
     n_candidates = len(model_module.DisplacementModel(scenario, tiny_geo).candidates)
     assert min(searched) < n_candidates                     # some days searched fewer
+
+
+def test_the_planner_reuses_a_day_whose_inputs_are_yesterdays_and_only_such_a_day(idlib_geo,
+                                                                                  monkeypatch):
+    import sim.engine.routing as routing
+
+    searches = []
+    real = routing.plan_routes
+    monkeypatch.setattr(routing, "plan_routes", lambda *a, **k: searches.append(1) or real(*a, **k))
+    geo, n = idlib_geo, idlib_geo.n_locations
+    targets = np.arange(0, n, 12)
+    planner = routing.RoutePlanner(geo, 5.0, targets)
+    rng = np.random.default_rng(3)
+    government, cut = rng.random(n) < 0.2, rng.random(geo.n_edges) < 0.05
+    danger, searched = rng.random(n), rng.random(len(targets)) < 0.8
+    first = planner.today(government, cut, danger, searched)
+    assert planner.today(government.copy(), cut.copy(), danger.copy(), searched.copy()) is first
+    assert len(searches) == 1
+    # Any input that differs, even one place or road, even changed in place: a new search,
+    # and the routes a fresh search gives.
+    for name in ("government", "cut", "danger", "searched"):
+        inputs = {"government": government, "cut": cut, "danger": danger, "searched": searched}
+        changed = inputs[name]
+        changed[5] = not changed[5] if changed.dtype == bool else changed[5] + 0.25   # in place
+        routes = planner.today(government, cut, danger, searched)
+        fresh = real(geo, government, cut, danger, 5.0, targets=targets, searched=searched)
+        np.testing.assert_array_equal(routes.next_hop, fresh.next_hop, err_msg=name)
+        np.testing.assert_array_equal(routes.cost_km, fresh.cost_km, err_msg=name)
+        np.testing.assert_array_equal(routes.usable, fresh.usable, err_msg=name)
+    assert len(searches) == 5

@@ -104,7 +104,8 @@ class DisplacementModel(Model):
         self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,
                                                            self.host_capacity, geo.camp_land_m2)
         self.day = -1
-        self.routes: routing.Routes | None = None
+        self.routes: routing.Routes | None = None   # today's, from the planner (same days: reused)
+        self.route_planner = routing.RoutePlanner(geo, scenario.movement.danger_route_penalty, self.candidates)
         self._fixed: behaviour.FixedTerms | None = None   # tolerated danger, exponent
         self.recorder = Recorder(self.households, geo, scenario.days)
 
@@ -153,9 +154,8 @@ class DisplacementModel(Model):
         used = ~self.government & (self.danger <= self.config.behaviour.max_destination_danger)
         used |= geo.kind == "crossing"
         used |= self.households.heading(geo.n_locations) > 0
-        self.routes = routing.plan_routes(geo, self.government, c.road_cut[t],
-                                          self.danger, self.config.movement.danger_route_penalty,
-                                          targets=self.candidates, searched=used[self.candidates])
+        self.routes = self.route_planner.today(self.government, c.road_cut[t], self.danger,
+                                               used[self.candidates])
 
     def enter(self) -> np.ndarray:
         """Spawning mode: today's newcomers enter at the places in danger and set off."""
