@@ -129,13 +129,19 @@ def best_option_gain(location: np.ndarray, risk_tolerance: np.ndarray, has_vehic
                           staying, base, slope, rng.random(len(location)))
 
 
-def could_gain(base: np.ndarray, slope: np.ndarray, staying_base: np.ndarray,
+def best_options(base: np.ndarray, slope: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[location, has_vehicle]: the best option's utility at risk tolerance 0 and at 1."""
+    return base.max(axis=2), (base + slope).max(axis=2)
+
+
+def could_gain(best: tuple[np.ndarray, np.ndarray], staying_base: np.ndarray,
                staying_slope: np.ndarray, cost: float) -> np.ndarray:
     """[location, has_vehicle]: whether any household there (any risk tolerance) has an option
-    better than staying by ``cost``; gains are linear in risk tolerance, so the ends decide.
-    An exact filter: where it is False, weighing the options cannot end in a move."""
-    at_zero = base.max(axis=2) - staying_base[:, None]
-    at_one = (base + slope).max(axis=2) - (staying_base + staying_slope)[:, None]
+    better than staying by ``cost`` (``best``: :func:`best_options`); gains are linear in risk
+    tolerance, so the ends decide. An exact filter: where it is False, weighing the options
+    cannot end in a move."""
+    at_zero = best[0] - staying_base[:, None]
+    at_one = best[1] - (staying_base + staying_slope)[:, None]
     return np.maximum(at_zero, at_one) > cost
 
 
@@ -147,10 +153,11 @@ def hopeful_places(base: np.ndarray, slope: np.ndarray, ctx: DestinationContext,
     n = len(ctx.eligible)
     places = np.arange(n)
     out = np.zeros((2, n, 2), dtype=bool)
+    best = best_options(base, slope)           # the same in shelter and in the open
     for open_air in (False, True):
         s0 = staying_utility(places, np.zeros(n), np.full(n, open_air), ctx, b)
         s1 = staying_utility(places, np.ones(n), np.full(n, open_air), ctx, b)
-        out[int(open_air)] = could_gain(base, slope, s0, s1 - s0, b.onward_move_cost)
+        out[int(open_air)] = could_gain(best, s0, s1 - s0, b.onward_move_cost)
     return out
 
 
