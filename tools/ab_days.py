@@ -83,8 +83,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, help="resize the population (as bench --people)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args(argv)
+    old = args.before / (args.module.replace(".", "/") + ".py")
+    if not old.is_file():
+        parser.error(f"before: {old} does not exist (give the root of a checkout holding "
+                     f"{args.module}, e.g. git worktree add /tmp/before HEAD~1)")
+    owner = importlib.import_module(args.module)
+    for part in args.function.split("."):
+        if not hasattr(owner, part):
+            parser.error(f"function: {args.module} has no {args.function} (give a function, "
+                         f"or Class.method, of that module)")
+        owner = getattr(owner, part)
+    if args.runs < 1:
+        parser.error("--runs: give 1 or more")
+    from sim.errors import InputError
+
     for _ in range(args.runs):
-        ms = one_run(args.before, args.module, args.function, args.scenario, args.people)
+        try:
+            ms = one_run(args.before, args.module, args.function, args.scenario, args.people)
+        except InputError as error:                      # the scenario, or --people
+            parser.error(str(error))
         print("  ".join(f"{k}: {v:.3f} ms a call" for k, v in ms.items()), flush=True)
     return 0
 
