@@ -13,7 +13,7 @@ from test_spawning import spawning_scenario
 
 from sim.engine.households import N_STATUS, Status
 from sim.engine.model import DisplacementModel
-from sim.engine.recorder import HUGE_PAGE_BYTES, zeros_in_small_pages
+from sim.engine.recorder import HUGE_PAGE_THRESHOLD_BYTES, zeros_in_small_pages
 from sim.world.scenarios import load_scenario
 
 # Southtown is shelled for five days, then calm: its people flee, and some go home again.
@@ -107,7 +107,8 @@ def test_the_recorders_large_arrays_are_in_small_pages(idlib_geo):
     scenario = load_scenario(Path(__file__).parents[1] / "scenarios" / "idlib_full_assault.yaml")
     rec = DisplacementModel(scenario.with_overrides({"population.total_people": 5000}),
                             idlib_geo).recorder
-    large = [a for a in vars(rec).values() if isinstance(a, np.ndarray) and a.nbytes >= HUGE_PAGE_BYTES]
+    large = [a for a in vars(rec).values()
+             if isinstance(a, np.ndarray) and a.nbytes >= HUGE_PAGE_THRESHOLD_BYTES]
     assert large                                           # displaced_by_origin at least (32 MB)
     if _huge_page_eligible(large[0]) is None:
         pytest.skip("no /proc/self/smaps with THPeligible here")

@@ -104,7 +104,7 @@ class DisplacementModel(Model):
         self.candidates = behaviour.candidate_destinations(geo.kind, self.camp_capacity,
                                                            self.host_capacity, geo.camp_land_m2)
         self.day = -1
-        self.routes: routing.Routes | None = None   # today's, from the planner (same days: reused)
+        self.routes: routing.Routes | None = None   # today's: yesterday's again if nothing changed
         self.route_planner = routing.RoutePlanner(geo, scenario.movement.danger_route_penalty, self.candidates)
         self._fixed: behaviour.FixedTerms | None = None   # tolerated danger, exponent
         self.recorder = Recorder(self.households, geo, scenario.days)

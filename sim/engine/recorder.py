@@ -27,7 +27,7 @@ def cohort_days(days: int) -> int:
     return 1 if days <= COHORT_DAYS_MAX_COHORTS else 7
 
 
-HUGE_PAGE_BYTES = 1 << 22
+HUGE_PAGE_THRESHOLD_BYTES = 1 << 22
 """NumPy asks the kernel for huge pages (2 MB) for arrays of this size and more."""
 
 
@@ -40,7 +40,7 @@ def zeros_in_small_pages(shape: tuple[int, ...] | int) -> np.ndarray:
     full-scale run, and 0.29-0.45 s in small pages (four runs each way, in turns). Small pages
     cost a fault per 4 kB, a few tens of ms in all. Small arrays are NumPy's as usual."""
     n = int(np.prod(shape))
-    if n * 8 < HUGE_PAGE_BYTES:
+    if n * 8 < HUGE_PAGE_THRESHOLD_BYTES:
         return np.zeros(shape)
     buffer = mmap.mmap(-1, n * 8)        # anonymous: zero-filled as first touched
     if hasattr(mmap, "MADV_NOHUGEPAGE"):  # Linux; where huge pages are always on, too
